@@ -1,0 +1,84 @@
+"""QuizBot: the discord.py client. It knows the start-up order, not the quiz rules."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from pathlib import Path
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bank import BUILTIN_BANK, load_bank
+from bank.catalog import Catalog
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.errors import handle_interaction_error
+from bot.scheduler import Scheduler
+from db.database import Database
+
+log = logging.getLogger(__name__)
+
+
+def discover_cogs() -> list[str]:
+    """Every package under ``cogs/`` that defines ``setup``: adding a folder adds a feature."""
+    names = []
+    for module in pkgutil.iter_modules(cogs.__path__, prefix="cogs."):
+        if module.ispkg and hasattr(importlib.import_module(module.name), "setup"):
+            names.append(module.name)
+    return sorted(names)
+
+
+def default_intents() -> discord.Intents:
+    # Only the guilds intent: slash commands and components need no privileged intent.
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class QuizBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        clock: Clock | None = None,
+        **options: object,
+    ) -> None:
+        options.setdefault("intents", default_intents())
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,  # type: ignore[arg-type]
+        )
+        self.settings = settings
+        self.db = db
+        self.clock: Clock = clock or SystemClock()
+        self.scheduler = Scheduler(self.clock)
+        self.catalog = Catalog(())
+        self.tree.on_error = handle_interaction_error  # type: ignore[method-assign,assignment]
+
+    async def setup_hook(self) -> None:
+        applied = await self.db.migrate()
+        if applied:
+            log.info("Database migrated: %s", ", ".join(applied))
+        bank_path = self.settings.bank or BUILTIN_BANK
+        self.catalog = Catalog(load_bank(Path(bank_path)))
+        log.info("Question bank: %d items from %s", len(self.catalog), bank_path)
+        self.scheduler.start()
+        for name in discover_cogs():
+            await self.load_extension(name)
+        log.info("Cogs loaded: %s", ", ".join(sorted(self.cogs)))
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to dev guild %s", len(synced), guild.id)
+
+    async def close(self) -> None:
+        """Stop scheduling new work, let writes under way finish, then disconnect."""
+        self.scheduler.shutdown()
+        await super().close()
