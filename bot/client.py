@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import importlib
 import logging
 import pkgutil
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import discord
 from discord.ext import commands
@@ -20,6 +24,18 @@ from bot.scheduler import Scheduler
 from db.database import Database
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_catalog(path: Path, mtime_ns: int) -> Catalog:
+    # Cached per file version: tests and the sandbox start many bots in one process.
+    return Catalog(load_bank(path))
+
+
+def load_catalog(path: Path) -> Catalog:
+    files = [path, *path.glob("*.y*ml")] if path.is_dir() else [path]
+    return _load_catalog(path.resolve(), max(f.stat().st_mtime_ns for f in files))
 
 
 def discover_cogs() -> list[str]:
@@ -59,14 +75,15 @@ class QuizBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.scheduler = Scheduler(self.clock)
         self.catalog = Catalog(())
-        self.tree.on_error = handle_interaction_error  # type: ignore[method-assign,assignment]
+        self.threads_in_flight = 0
+        self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
 
     async def setup_hook(self) -> None:
         applied = await self.db.migrate()
         if applied:
             log.info("Database migrated: %s", ", ".join(applied))
         bank_path = self.settings.bank or BUILTIN_BANK
-        self.catalog = Catalog(load_bank(Path(bank_path)))
+        self.catalog = load_catalog(Path(bank_path))
         log.info("Question bank: %d items from %s", len(self.catalog), bank_path)
         self.scheduler.start()
         for name in discover_cogs():
@@ -77,6 +94,14 @@ class QuizBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to dev guild %s", len(synced), guild.id)
+
+    async def run_blocking(self, func: Callable[..., T], *args: Any) -> T:
+        """Run CPU or file work (chart rendering, big imports) off the event loop."""
+        self.threads_in_flight += 1
+        try:
+            return await asyncio.to_thread(func, *args)
+        finally:
+            self.threads_in_flight -= 1
 
     async def close(self) -> None:
         """Stop scheduling new work, let writes under way finish, then disconnect."""

@@ -7,7 +7,10 @@ bug: the member gets a generic apology and the traceback goes to the log.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -67,3 +70,22 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Base
     except discord.HTTPException:
         # The interaction may have expired; the member can't be told, but we must not crash.
         log.warning("Could not tell the member about an error", exc_info=True)
+
+
+def guarded(
+    callback: Callable[[Any, discord.Interaction], Awaitable[None]],
+) -> Callable[[Any, discord.Interaction], Awaitable[None]]:
+    """Send errors of a component callback down the one error path.
+
+    discord.py only logs exceptions raised in dynamic items; a member would see "interaction
+    failed" and never learn why. Wrapped callbacks answer like slash commands do.
+    """
+
+    @functools.wraps(callback)
+    async def wrapper(self: Any, interaction: discord.Interaction) -> None:
+        try:
+            await callback(self, interaction)
+        except Exception as exc:
+            await handle_interaction_error(interaction, exc)
+
+    return wrapper

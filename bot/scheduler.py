@@ -35,8 +35,8 @@ class _ClockDatetime(datetime):
 
 
 # Only the name ``datetime`` inside these two modules is replaced, and only ``now`` differs.
-apscheduler.schedulers.base.datetime = _ClockDatetime  # type: ignore[attr-defined,misc]
-apscheduler.executors.base.datetime = _ClockDatetime  # type: ignore[attr-defined,misc]
+apscheduler.schedulers.base.datetime = _ClockDatetime
+apscheduler.executors.base.datetime = _ClockDatetime
 
 
 class _ClockScheduler(AsyncIOScheduler):
@@ -121,6 +121,4 @@ class Scheduler:
             self._scheduler.wakeup()
 
     def _on_error(self, event: JobExecutionEvent) -> None:
-        log.error(
-            "Scheduled job %s failed", event.job_id, exc_info=event.exception or None
-        )
+        log.error("Scheduled job %s failed", event.job_id, exc_info=event.exception or None)

@@ -47,7 +47,7 @@ class FakeGatewaySocket:
         self._sequence += 1
         self._push({"op": 0, "t": event, "s": self._sequence, "d": data})
 
-    async def receive(self, timeout: float | None = None) -> _Message:
+    async def receive(self, timeout: float | None = None) -> _Message:  # noqa: ASYNC109
         return await self._outbox.get()
 
     async def send_str(self, data: str, compress: int | None = None) -> None:

@@ -190,7 +190,9 @@ class OfflineDiscord:
         from db.database import Database
 
         settings = load_settings(
-            environ={}, dotenv_path="/nonexistent/.env", database=str(self.db_path),
+            environ={},
+            dotenv_path="/nonexistent/.env",
+            database=str(self.db_path),
             **self.config_overrides,
         )
         self.db = Database(self.db_path)
@@ -289,8 +291,12 @@ class OfflineDiscord:
         self._dispatch("CHANNEL_DELETE", channel.payload())
 
     def set_permissions(
-        self, channel: FakeChannel, target: FakeMember | FakeRole | None = None, *,
-        allow: discord.Permissions | None = None, deny: discord.Permissions | None = None,
+        self,
+        channel: FakeChannel,
+        target: FakeMember | FakeRole | None = None,
+        *,
+        allow: discord.Permissions | None = None,
+        deny: discord.Permissions | None = None,
     ) -> None:
         """Change a channel overwrite; the default target is the bot's own member."""
         target_id = target.id if target is not None else self.world.bot_user.id
@@ -305,8 +311,10 @@ class OfflineDiscord:
 
     def messages(self, channel: FakeChannel, include_ephemeral: bool = False) -> list[FakeMessage]:
         return [
-            m for m in self.world.messages.values()
-            if m.channel.id == channel.id and not m.deleted
+            m
+            for m in self.world.messages.values()
+            if m.channel.id == channel.id
+            and not m.deleted
             and (include_ephemeral or not m.ephemeral)
         ]
 
@@ -327,7 +335,11 @@ class OfflineDiscord:
     # -- what members do -------------------------------------------------------------------
 
     async def slash(
-        self, member: FakeMember, command: str, *, in_channel: FakeChannel | None = None,
+        self,
+        member: FakeMember,
+        command: str,
+        *,
+        in_channel: FakeChannel | None = None,
         **options: Any,
     ) -> Reply:
         """Run ``/command`` (``"group sub"`` for subcommands) with options as keywords."""
@@ -335,8 +347,13 @@ class OfflineDiscord:
         return await self._interact(member, 2, data, in_channel)
 
     async def autocomplete(
-        self, member: FakeMember, command: str, focused: str, *,
-        in_channel: FakeChannel | None = None, **options: Any,
+        self,
+        member: FakeMember,
+        command: str,
+        focused: str,
+        *,
+        in_channel: FakeChannel | None = None,
+        **options: Any,
     ) -> list[dict[str, Any]]:
         """The choices the member is offered while typing option ``focused``."""
         data = self._command_data(command, member, options, focused=focused)
@@ -344,8 +361,12 @@ class OfflineDiscord:
         return reply.choices
 
     async def click(
-        self, member: FakeMember, message: FakeMessage | Reply | None, *,
-        label: str | None = None, custom_id: str | None = None,
+        self,
+        member: FakeMember,
+        message: FakeMessage | Reply | None,
+        *,
+        label: str | None = None,
+        custom_id: str | None = None,
     ) -> Reply:
         message = _message_of(message)
         component = _find_component(message, label=label, custom_id=custom_id, kinds=(2,))
@@ -353,7 +374,11 @@ class OfflineDiscord:
         return await self._interact(member, 3, data, message.channel, message)
 
     async def select(
-        self, member: FakeMember, message: FakeMessage | Reply | None, values: list[str], *,
+        self,
+        member: FakeMember,
+        message: FakeMessage | Reply | None,
+        values: list[str],
+        *,
         custom_id: str | None = None,
     ) -> Reply:
         message = _message_of(message)
@@ -381,8 +406,13 @@ class OfflineDiscord:
         return message
 
     async def advance(
-        self, delta: timedelta | None = None, *, days: float = 0, hours: float = 0,
-        minutes: float = 0, seconds: float = 0,
+        self,
+        delta: timedelta | None = None,
+        *,
+        days: float = 0,
+        hours: float = 0,
+        minutes: float = 0,
+        seconds: float = 0,
     ) -> int:
         """Move the fake clock; scheduled posts, reveals and timers that fall due run."""
         delta = delta or timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
@@ -394,15 +424,24 @@ class OfflineDiscord:
     # -- plumbing ------------------------------------------------------------------------------
 
     async def _interact(
-        self, member: FakeMember, kind: int, data: dict[str, Any],
-        channel: FakeChannel | None, message: FakeMessage | None = None,
+        self,
+        member: FakeMember,
+        kind: int,
+        data: dict[str, Any],
+        channel: FakeChannel | None,
+        message: FakeMessage | None = None,
     ) -> Reply:
         if self.bot is None:
             raise OfflineError("the bot is not running")
         channel = channel or _default_channel(member.guild)
         interaction = FakeInteraction(
-            id=self.world.snowflake(), token=self.world.token(), type=kind, member=member,
-            channel=channel, created_at=self.clock.time(), dispatched_at=time.perf_counter(),
+            id=self.world.snowflake(),
+            token=self.world.token(),
+            type=kind,
+            member=member,
+            channel=channel,
+            created_at=self.clock.time(),
+            dispatched_at=time.perf_counter(),
             message=message,
         )
         self.world.interactions[interaction.id] = interaction
@@ -438,7 +477,10 @@ class OfflineDiscord:
         return payload
 
     def _command_data(
-        self, command: str, member: FakeMember, options: dict[str, Any],
+        self,
+        command: str,
+        member: FakeMember,
+        options: dict[str, Any],
         focused: str | None = None,
     ) -> dict[str, Any]:
         names = command.strip().lstrip("/").split()
@@ -467,8 +509,12 @@ class OfflineDiscord:
         return data
 
     def _options(
-        self, command: app_commands.Command[Any, ..., Any], member: FakeMember,
-        options: dict[str, Any], resolved: dict[str, dict[str, Any]], focused: str | None,
+        self,
+        command: app_commands.Command[Any, ..., Any],
+        member: FakeMember,
+        options: dict[str, Any],
+        resolved: dict[str, dict[str, Any]],
+        focused: str | None,
     ) -> list[dict[str, Any]]:
         by_python_name = {p.name: p.display_name for p in command._params.values()}
         options = {by_python_name.get(k, k): v for k, v in options.items()}
@@ -479,8 +525,11 @@ class OfflineDiscord:
                     raise OfflineError(f"/{command.qualified_name} needs option {parameter.name}")
                 continue
             value = options.pop(parameter.name)
-            option = {"name": parameter.name, "type": parameter.type.value,
-                      "value": _option_value(value, member, resolved)}
+            option = {
+                "name": parameter.name,
+                "type": parameter.type.value,
+                "value": _option_value(value, member, resolved),
+            }
             if parameter.name == focused:
                 option["focused"] = True
             result.append(option)
@@ -509,7 +558,8 @@ class OfflineDiscord:
 
     def _new_socket(self) -> FakeGatewaySocket:
         self.socket = FakeGatewaySocket(
-            ready=self._ready_payload, guilds=lambda: [g.payload() for g in self.world.guilds.values()]
+            ready=self._ready_payload,
+            guilds=lambda: [g.payload() for g in self.world.guilds.values()],
         )
         return self.socket
 
@@ -531,7 +581,7 @@ class OfflineDiscord:
             else:
                 quiet += 1
             if time.perf_counter() > deadline:
-                raise OfflineError("the bot did not settle within %.0f s" % SETTLE_TIMEOUT)
+                raise OfflineError(f"the bot did not settle within {SETTLE_TIMEOUT:.0f} s")
 
     def _busy_elsewhere(self) -> bool:
         if self.rest.in_flight:
@@ -560,7 +610,10 @@ def _message_of(message: FakeMessage | Reply | None) -> FakeMessage:
 
 
 def _find_component(
-    message: FakeMessage, *, label: str | None = None, custom_id: str | None = None,
+    message: FakeMessage,
+    *,
+    label: str | None = None,
+    custom_id: str | None = None,
     kinds: tuple[int, ...],
 ) -> dict[str, Any]:
     candidates = [c for c in message.all_components() if c.get("type") in kinds]

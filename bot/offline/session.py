@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -71,8 +71,14 @@ class HttpError(Exception):
 class FakeResponse:
     def __init__(self, status: int, body: Any) -> None:
         self.status = status
-        self.reason = {200: "OK", 204: "No Content", 400: "Bad Request", 401: "Unauthorized",
-                       403: "Forbidden", 404: "Not Found"}.get(status, "Error")
+        self.reason = {
+            200: "OK",
+            204: "No Content",
+            400: "Bad Request",
+            401: "Unauthorized",
+            403: "Forbidden",
+            404: "Not Found",
+        }.get(status, "Error")
         self._body = body
         self.headers: dict[str, str] = {}
         if isinstance(body, dict | list):
@@ -105,7 +111,7 @@ class _Awaitable:
     def __init__(self, make: Callable[[], Any]) -> None:
         self._make = make
 
-    def __await__(self):  # type: ignore[no-untyped-def]
+    def __await__(self) -> Generator[Any, None, FakeResponse]:
         async def run() -> FakeResponse:
             return await self._make()
 
@@ -154,6 +160,7 @@ class FakeRest:
         self.calls: list[Call] = []
         self.violations: list[Violation] = []
         self.in_flight = 0
+        self.ack_budget = ACK_BUDGET
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -174,8 +181,9 @@ class FakeRest:
         for route_method, template, regex, handler_name in ROUTES:
             match = regex.match(path)
             if route_method == method and match:
-                call = Call(method, f"{method} {template}", match.groupdict(), incoming.body,
-                            incoming.files)
+                call = Call(
+                    method, f"{method} {template}", match.groupdict(), incoming.body, incoming.files
+                )
                 self.calls.append(call)
                 try:
                     status, body = getattr(self, handler_name)(incoming, **match.groupdict())
@@ -223,9 +231,7 @@ class FakeRest:
             raise HttpError(400, 50006, "Cannot send an empty message")
 
     def _attachments(self, channel: FakeChannel, incoming: Incoming) -> list[Any]:
-        return [
-            self.world.add_attachment(channel.id, name, data) for name, data in incoming.files
-        ]
+        return [self.world.add_attachment(channel.id, name, data) for name, data in incoming.files]
 
     def _new_message(self, channel: FakeChannel, incoming: Incoming, **extra: Any) -> FakeMessage:
         body = incoming.body or {}
@@ -308,8 +314,12 @@ class FakeRest:
     def _store_commands(self, guild_id: int | None, commands: list[dict[str, Any]]) -> Any:
         stored = []
         for command in commands:
-            entry = dict(command, id=str(self.world.snowflake()), version="1",
-                         application_id=str(self.world.application_id))
+            entry = dict(
+                command,
+                id=str(self.world.snowflake()),
+                version="1",
+                application_id=str(self.world.application_id),
+            )
             entry.setdefault("default_member_permissions", None)
             entry.setdefault("dm_permission", True)
             entry.setdefault("nsfw", False)
@@ -340,8 +350,11 @@ class FakeRest:
     def get_messages(self, incoming: Incoming, channel_id: str) -> tuple[int, Any]:
         channel = self._channel(channel_id)
         limit = int(incoming.query.get("limit", 50))
-        found = [m for m in self.world.messages.values()
-                 if m.channel.id == channel.id and not m.deleted and not m.ephemeral]
+        found = [
+            m
+            for m in self.world.messages.values()
+            if m.channel.id == channel.id and not m.deleted and not m.ephemeral
+        ]
         return 200, [m.payload() for m in reversed(found[-limit:])]
 
     @route("PATCH", "/channels/{channel_id}/messages/{message_id}")
@@ -378,10 +391,15 @@ class FakeRest:
     ) -> FakeChannel:
         name = str((incoming.body or {}).get("name") or "")
         if not 1 <= len(name) <= 100:
-            raise HttpError(400, 50035, "Invalid Form Body", limits.error_body(
-                [("name", "Must be between 1 and 100 in length.")]))
-        thread = FakeChannel(thread_id or self.world.snowflake(), parent.guild, name, type=11,
-                             parent_id=parent.id)
+            raise HttpError(
+                400,
+                50035,
+                "Invalid Form Body",
+                limits.error_body([("name", "Must be between 1 and 100 in length.")]),
+            )
+        thread = FakeChannel(
+            thread_id or self.world.snowflake(), parent.guild, name, type=11, parent_id=parent.id
+        )
         parent.guild.channels[thread.id] = thread
         self.world.channels[thread.id] = thread
         self.dispatch("THREAD_CREATE", dict(thread.payload(), newly_created=True))
@@ -425,7 +443,7 @@ class FakeRest:
             raise HttpError(400, 40060, "Interaction has already been acknowledged.")
         latency = time.perf_counter() - interaction.dispatched_at
         interaction.ack_latency = latency
-        if latency > ACK_BUDGET:
+        if latency > self.ack_budget:
             raise HttpError(404, 10062, f"Unknown interaction (answered after {latency:.2f} s)")
         body = incoming.body or {}
         kind, data = int(body.get("type", 0)), body.get("data") or {}
@@ -456,7 +474,10 @@ class FakeRest:
         elif kind == 5:  # "thinking...", a message edited later
             flags = int((data.body or {}).get("flags") or 0) & EPHEMERAL
             interaction.original = self._new_message(
-                channel, Incoming({}), interaction_id=interaction.id, flags=flags | LOADING,
+                channel,
+                Incoming({}),
+                interaction_id=interaction.id,
+                flags=flags | LOADING,
                 type=20 if interaction.type == 2 else 0,
             )
         elif kind == 6:  # acknowledged, the component's message unchanged for now
@@ -468,8 +489,12 @@ class FakeRest:
         elif kind == 8:
             choices = (data.body or {}).get("choices") or []
             if len(choices) > 25:
-                raise HttpError(400, 50035, "Invalid Form Body", limits.error_body(
-                    [("data.choices", "Must be 25 or fewer in length.")]))
+                raise HttpError(
+                    400,
+                    50035,
+                    "Invalid Form Body",
+                    limits.error_body([("data.choices", "Must be 25 or fewer in length.")]),
+                )
             interaction.choices = choices
             return None
         elif kind == 9:
@@ -507,9 +532,7 @@ class FakeRest:
     def followup(self, incoming: Incoming, application_id: str, token: str) -> Any:
         interaction = self._followup_interaction(token)
         self._check_message(incoming)
-        message = self._new_message(
-            interaction.channel, incoming, interaction_id=interaction.id
-        )
+        message = self._new_message(interaction.channel, incoming, interaction_id=interaction.id)
         interaction.followups.append(message)
         return 200, message.payload()
 

@@ -153,8 +153,12 @@ class FakeChannel:
             "nsfw": False,
             "parent_id": str(self.parent_id) if self.parent_id else None,
             "permission_overwrites": [
-                {"id": str(target), "type": 0 if target in self.guild.roles else 1,
-                 "allow": str(allow), "deny": str(deny)}
+                {
+                    "id": str(target),
+                    "type": 0 if target in self.guild.roles else 1,
+                    "allow": str(allow),
+                    "deny": str(deny),
+                }
                 for target, (allow, deny) in self.overwrites.items()
             ],
             "rate_limit_per_user": 0,
@@ -393,7 +397,7 @@ class World:
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # guild id (None: global)
 
     def snowflake(self) -> int:
-        """Ids that encode the fake time, as Discord's do (discord.py reads created_at from them)."""
+        """Ids that encode the fake time, as Discord's do (discord.py reads created_at)."""
         ms = int(self.clock.time() * 1000) - DISCORD_EPOCH_MS
         return (ms << 22) | (next(self._sequence) & 0x3FFFFF)
 

@@ -1,0 +1,129 @@
+"""The daily post's buttons. They are DynamicItems: the custom_id carries the post id, so a
+button on a week-old message still works after any number of restarts."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bank.schema import LETTERS, Item, McqItem
+from bot.errors import guarded
+
+if TYPE_CHECKING:
+    from cogs.daily.cog import DailyCog
+
+
+def _cog(interaction: discord.Interaction) -> DailyCog:
+    cog = interaction.client.get_cog("Daily")  # type: ignore[attr-defined]
+    if cog is None:
+        raise RuntimeError("the daily cog is not loaded")
+    return cog  # type: ignore[no-any-return]
+
+
+class ChoiceButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"daily:choice:(?P<post>\d+):(?P<choice>[a-z]+)",
+):
+    """An mcq letter or True/False; the choice is the member's whole answer."""
+
+    def __init__(self, post_id: int, choice: str, label: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"daily:choice:{post_id}:{choice}",
+                disabled=disabled,
+            )
+        )
+        self.post_id = post_id
+        self.choice = choice
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ChoiceButton:
+        return cls(int(match["post"]), match["choice"], getattr(item, "label", "") or "")
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        reply = self.choice.upper() if len(self.choice) == 1 else self.choice
+        await _cog(interaction).answer(interaction, self.post_id, reply)
+
+
+class OpenAnswerButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"daily:open:(?P<post>\d+)"
+):
+    """Opens the answer modal for free-text questions."""
+
+    def __init__(self, post_id: int, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Answer",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"daily:open:{post_id}",
+                disabled=disabled,
+            )
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> OpenAnswerButton:
+        return cls(int(match["post"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).open_answer_modal(interaction, self.post_id)
+
+
+class ResultButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], template=r"daily:result:(?P<post>\d+)"
+):
+    """On the reveal: shows the member their own verdict, privately."""
+
+    def __init__(self, post_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="My result",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"daily:result:{post_id}",
+            )
+        )
+        self.post_id = post_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ResultButton:
+        return cls(int(match["post"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await _cog(interaction).show_result(interaction, self.post_id)
+
+
+def answer_view(post_id: int, item: Item, *, disabled: bool = False) -> discord.ui.View:
+    """The answer controls for one post, by kind of question."""
+    view = discord.ui.View(timeout=None)
+    if isinstance(item, McqItem):
+        for index in range(len(item.choices)):
+            letter = LETTERS[index]
+            view.add_item(ChoiceButton(post_id, letter.lower(), letter, disabled))
+    elif item.kind == "truefalse":
+        view.add_item(ChoiceButton(post_id, "true", "True", disabled))
+        view.add_item(ChoiceButton(post_id, "false", "False", disabled))
+    else:
+        view.add_item(OpenAnswerButton(post_id, disabled))
+    return view
+
+
+def reveal_view(post_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(ResultButton(post_id))
+    return view
+
+
+DYNAMIC_ITEMS = (ChoiceButton, OpenAnswerButton, ResultButton)

@@ -1,0 +1,27 @@
+"""Display names as last seen (no privileged intent gives us the member list)."""
+
+from __future__ import annotations
+
+from db.database import Database, Transaction
+
+
+async def remember_member(
+    tx: Transaction, guild_id: int, user_id: int, display_name: str, now: float
+) -> None:
+    await tx.execute(
+        "INSERT INTO members (guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
+        "seen_at = excluded.seen_at",
+        (guild_id, user_id, display_name[:100], now),
+    )
+
+
+async def display_names(db: Database, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    marks = ",".join("?" * len(user_ids))
+    rows = await db.fetchall(
+        f"SELECT user_id, display_name FROM members WHERE guild_id = ? AND user_id IN ({marks})",  # noqa: S608 - placeholders only
+        (guild_id, *user_ids),
+    )
+    return {row[0]: row[1] for row in rows}
