@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
@@ -73,8 +73,8 @@ async def handle_interaction_error(interaction: discord.Interaction, error: Base
 
 
 def guarded(
-    callback: Callable[[Any, discord.Interaction], Awaitable[None]],
-) -> Callable[[Any, discord.Interaction], Awaitable[None]]:
+    callback: Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]],
+) -> Callable[[Any, discord.Interaction], Coroutine[Any, Any, None]]:
     """Send errors of a component callback down the one error path.
 
     discord.py only logs exceptions raised in dynamic items; a member would see "interaction

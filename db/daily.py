@@ -197,9 +197,7 @@ async def forget_post(db: Database, post_id: int) -> None:
 
 
 async def set_post_message(db: Database, post_id: int, message_id: int) -> None:
-    await db.write(
-        "UPDATE daily_posts SET message_id = ? WHERE post_id = ?", (message_id, post_id)
-    )
+    await db.write("UPDATE daily_posts SET message_id = ? WHERE post_id = ?", (message_id, post_id))
 
 
 async def get_post(db: Database, post_id: int) -> PostRow | None:
@@ -243,7 +241,7 @@ async def rotation_used(db: Database, guild_id: int) -> set[str]:
 
 
 async def answer_time(db: Database, post_id: int, user_id: int) -> float | None:
-    return await db.fetchval(  # type: ignore[no-any-return]
+    return await db.fetchval(
         "SELECT answered_at FROM answers WHERE context = 'daily' AND context_id = ? "
         "AND user_id = ?",
         (post_id, user_id),

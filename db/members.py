@@ -21,7 +21,7 @@ async def display_names(db: Database, guild_id: int, user_ids: list[int]) -> dic
         return {}
     marks = ",".join("?" * len(user_ids))
     rows = await db.fetchall(
-        f"SELECT user_id, display_name FROM members WHERE guild_id = ? AND user_id IN ({marks})",  # noqa: S608 - placeholders only
+        f"SELECT user_id, display_name FROM members WHERE guild_id = ? AND user_id IN ({marks})",
         (guild_id, *user_ids),
     )
     return {row[0]: row[1] for row in rows}

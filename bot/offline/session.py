@@ -532,6 +532,10 @@ class FakeRest:
     def followup(self, incoming: Incoming, application_id: str, token: str) -> Any:
         interaction = self._followup_interaction(token)
         self._check_message(incoming)
+        original = interaction.original
+        if original is not None and original.flags & LOADING:
+            # Discord turns the "thinking..." message into the first followup.
+            return 200, self._edit(original, incoming).payload()
         message = self._new_message(interaction.channel, incoming, interaction_id=interaction.id)
         interaction.followups.append(message)
         return 200, message.payload()

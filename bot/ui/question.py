@@ -50,7 +50,9 @@ def answer_embed(item: Item, title: str) -> discord.Embed:
     return embed
 
 
-def verdict_embed(item: Item, grade: Grade, reply: str, *, points: int | None = None) -> discord.Embed:
+def verdict_embed(
+    item: Item, grade: Grade, reply: str, *, points: int | None = None
+) -> discord.Embed:
     """A member's own result: what they said, whether it counts, and what they can learn."""
     if grade.correct:
         title, colour = "Correct", SUCCESS_COLOUR

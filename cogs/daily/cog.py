@@ -213,9 +213,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
     @admin_only
     async def pause(self, interaction: discord.Interaction) -> None:
         schedule = await self._require_schedule(interaction)
-        await queries.set_paused(
-            self.bot.db, schedule.guild_id, True, None, self.bot.clock.time()
-        )
+        await queries.set_paused(self.bot.db, schedule.guild_id, True, None, self.bot.clock.time())
         self.bot.scheduler.cancel(POST_JOB.format(schedule.guild_id))
         await interaction.response.send_message(
             "Daily questions paused. `/daily resume` starts them again.", ephemeral=True
@@ -227,7 +225,9 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         schedule = await self._require_schedule(interaction)
         now = self.bot.clock.now()
         nxt = rounds.next_post_after(
-            now, rounds.parse_post_time(schedule.post_time), rounds.parse_timezone(schedule.timezone)
+            now,
+            rounds.parse_post_time(schedule.post_time),
+            rounds.parse_timezone(schedule.timezone),
         )
         await queries.set_paused(self.bot.db, schedule.guild_id, False, None, now.timestamp())
         await queries.set_next_post(self.bot.db, schedule.guild_id, nxt.timestamp())
@@ -288,7 +288,9 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         assert interaction.guild is not None
         schedule = await queries.get_schedule(self.bot.db, interaction.guild.id)
         if schedule is None:
-            raise UserError("No daily question here yet: an admin can start one with `/daily setup`.")
+            raise UserError(
+                "No daily question here yet: an admin can start one with `/daily setup`."
+            )
         return schedule
 
     # -- posting and revealing ---------------------------------------------------------------
@@ -300,7 +302,9 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
             return
         now = self.bot.clock.now()
         nxt = rounds.next_post_after(
-            now, rounds.parse_post_time(schedule.post_time), rounds.parse_timezone(schedule.timezone)
+            now,
+            rounds.parse_post_time(schedule.post_time),
+            rounds.parse_timezone(schedule.timezone),
         )
         await queries.set_next_post(self.bot.db, guild_id, nxt.timestamp())
         posted = await self.post_question(schedule, next_post=nxt)
@@ -406,14 +410,19 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         if results.first_correct_user:
             embed.add_field(name="First correct", value=f"<@{results.first_correct_user}>")
         try:
-            question = channel.get_partial_message(post.message_id) if post.message_id else None
-            reveal = await channel.send(
-                embed=embed,
-                view=reveal_view(post_id),
-                reference=question.to_reference(fail_if_not_exists=False) if question else None,
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-            if question is not None:
+            if post.message_id is None:  # the post never reached Discord
+                reveal = await channel.send(
+                    embed=embed, view=reveal_view(post_id),
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )  # fmt: skip
+            else:
+                question = channel.get_partial_message(post.message_id)
+                reveal = await channel.send(
+                    embed=embed,
+                    view=reveal_view(post_id),
+                    reference=question.to_reference(fail_if_not_exists=False),
+                    allowed_mentions=discord.AllowedMentions.none(),
+                )
                 await question.edit(view=answer_view(post_id, item, disabled=True))
             if channel.permissions_for(channel.guild.me).create_public_threads:
                 await reveal.create_thread(name=f"Daily #{post.sequence}: discussion")
@@ -498,7 +507,9 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         if mine is None:
             raise UserError("You did not answer this question. There's a new one every day!")
         result = grade(item, mine["reply"])
-        await send_embed(interaction, verdict_embed(item, result, mine["reply"], points=mine["points"]))
+        await send_embed(
+            interaction, verdict_embed(item, result, mine["reply"], points=mine["points"])
+        )
 
 
 async def send_embed(interaction: discord.Interaction, embed: discord.Embed) -> None:
@@ -527,4 +538,3 @@ class _Missing:
 
     status = 404
     reason = "Not Found"
-

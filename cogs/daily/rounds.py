@@ -62,11 +62,22 @@ def zone_suggestions(typed: str, limit: int = 25) -> list[str]:
     needle = typed.strip().casefold().replace(" ", "_")
     names = sorted(_zone_names(), key=lambda z: (len(z), z))
     if not needle:
-        popular = ["UTC", "Europe/London", "Europe/Berlin", "America/New_York",
-                   "America/Los_Angeles", "Asia/Kolkata", "Asia/Tokyo", "Australia/Sydney"]
+        popular = [
+            "UTC",
+            "Europe/London",
+            "Europe/Berlin",
+            "America/New_York",
+            "America/Los_Angeles",
+            "Asia/Kolkata",
+            "Asia/Tokyo",
+            "Australia/Sydney",
+        ]
         return popular[:limit]
-    starts = [z for z in names if z.casefold().split("/")[-1].startswith(needle)
-              or z.casefold().startswith(needle)]
+    starts = [
+        z
+        for z in names
+        if z.casefold().split("/")[-1].startswith(needle) or z.casefold().startswith(needle)
+    ]
     contains = [z for z in names if needle in z.casefold() and z not in starts]
     return (starts + contains)[:limit]
 

@@ -16,10 +16,12 @@ if TYPE_CHECKING:
 
 
 def _cog(interaction: discord.Interaction) -> DailyCog:
-    cog = interaction.client.get_cog("Daily")  # type: ignore[attr-defined]
-    if cog is None:
+    from cogs.daily.cog import DailyCog
+
+    cog = getattr(interaction.client, "get_cog", lambda name: None)("Daily")
+    if not isinstance(cog, DailyCog):
         raise RuntimeError("the daily cog is not loaded")
-    return cog  # type: ignore[no-any-return]
+    return cog
 
 
 class ChoiceButton(

@@ -81,7 +81,8 @@ async def test_thread_creation(probed: OfflineDiscord) -> None:
 
 async def test_defer_then_followup(probed: OfflineDiscord) -> None:
     reply = await probed.slash(probed.member("alice"), "probe defer")
-    assert reply.followups[0].content == "done thinking"
+    assert reply.content == "done thinking"  # the first followup replaces "thinking..."
+    assert reply.ephemeral
     routes = [c.route for c in probed.calls[-2:]]
     assert routes == [
         "POST /interactions/{interaction_id}/{token}/callback",
@@ -134,8 +135,9 @@ def field_list(count: int, name: str = "n", value: str = "v") -> list[dict[str, 
 
 
 def button_row(label: str = "b", custom_id: str = "x") -> list[dict[str, object]]:
-    return [{"type": 1, "components": [{"type": 2, "style": 1, "label": label,
-                                        "custom_id": custom_id}]}]
+    return [
+        {"type": 1, "components": [{"type": 2, "style": 1, "label": label, "custom_id": custom_id}]}
+    ]
 
 
 # Sent as raw JSON: discord.py checks a few of these itself, but the fake must catch them all.
@@ -159,10 +161,18 @@ LIMIT_CASES: dict[str, dict[str, object]] = {
     },
     "select with 26 options": {
         "content": "c",
-        "components": [{"type": 1, "components": [{
-            "type": 3, "custom_id": "s",
-            "options": [{"label": str(i), "value": str(i)} for i in range(26)],
-        }]}],
+        "components": [
+            {
+                "type": 1,
+                "components": [
+                    {
+                        "type": 3,
+                        "custom_id": "s",
+                        "options": [{"label": str(i), "value": str(i)} for i in range(26)],
+                    }
+                ],
+            }
+        ],
     },
     "empty message": {"content": ""},
 }
