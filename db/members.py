@@ -25,3 +25,9 @@ async def display_names(db: Database, guild_id: int, user_ids: list[int]) -> dic
         (guild_id, *user_ids),
     )
     return {row[0]: row[1] for row in rows}
+
+
+async def remember_members(db: Database, guild_id: int, names: dict[int, str], now: float) -> None:
+    async with db.transaction() as tx:
+        for user_id, display_name in names.items():
+            await remember_member(tx, guild_id, user_id, display_name, now)

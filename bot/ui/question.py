@@ -69,3 +69,20 @@ def verdict_embed(
     embed.add_field(name="Answer", value=truncate(answer_summary(item), 1024), inline=False)
     embed.add_field(name="Why", value=truncate(item.explanation, 1024), inline=False)
     return embed
+
+
+def answer_choices(item: Item) -> list[tuple[str, str]]:
+    """(choice key, button label) for one-click kinds; empty for kinds answered in a modal.
+
+    The key goes into a custom_id and comes back as the member's reply: a letter for mcq,
+    true/false for truefalse.
+    """
+    if isinstance(item, McqItem):
+        return [(LETTERS[i].lower(), LETTERS[i]) for i in range(len(item.choices))]
+    if item.kind == "truefalse":
+        return [("true", "True"), ("false", "False")]
+    return []
+
+
+def reply_for_choice(choice: str) -> str:
+    return choice.upper() if len(choice) == 1 else choice

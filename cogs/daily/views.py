@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bank.schema import LETTERS, Item, McqItem
+from bank.schema import Item
 from bot.errors import guarded
+from bot.ui.question import answer_choices, reply_for_choice
 
 if TYPE_CHECKING:
     from cogs.daily.cog import DailyCog
@@ -50,8 +51,7 @@ class ChoiceButton(
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
-        reply = self.choice.upper() if len(self.choice) == 1 else self.choice
-        await _cog(interaction).answer(interaction, self.post_id, reply)
+        await _cog(interaction).answer(interaction, self.post_id, reply_for_choice(self.choice))
 
 
 class OpenAnswerButton(
@@ -110,14 +110,10 @@ class ResultButton(
 def answer_view(post_id: int, item: Item, *, disabled: bool = False) -> discord.ui.View:
     """The answer controls for one post, by kind of question."""
     view = discord.ui.View(timeout=None)
-    if isinstance(item, McqItem):
-        for index in range(len(item.choices)):
-            letter = LETTERS[index]
-            view.add_item(ChoiceButton(post_id, letter.lower(), letter, disabled))
-    elif item.kind == "truefalse":
-        view.add_item(ChoiceButton(post_id, "true", "True", disabled))
-        view.add_item(ChoiceButton(post_id, "false", "False", disabled))
-    else:
+    choices = answer_choices(item)
+    for key, label in choices:
+        view.add_item(ChoiceButton(post_id, key, label, disabled))
+    if not choices:
         view.add_item(OpenAnswerButton(post_id, disabled))
     return view
 
