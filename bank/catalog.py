@@ -18,7 +18,7 @@ class Catalog(Sequence[Item]):
             dupes = [i for i, n in Counter(i.id for i in self._items).items() if n > 1]
             raise ValueError(f"duplicate item ids: {', '.join(sorted(dupes))}")
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+    def __getitem__(self, index):
         return self._items[index]
 
     def __len__(self) -> int:

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
+from db.answers import LoggedAnswer, log_answer
 from db.database import Database, Transaction
 from db.members import remember_member
 
@@ -262,6 +263,7 @@ async def record_answer(
     post: PostRow,
     user_id: int,
     display_name: str,
+    topic: str,
     reply: str,
     correct: bool,
     score: float,
@@ -286,11 +288,10 @@ async def record_answer(
         stored = await get_streak(tx, post.guild_id, user_id)
         streak = streak_after(stored, post.sequence)
         points = points_for_streak(streak.current)
-        await tx.execute(
-            "INSERT INTO answers (guild_id, user_id, item_id, context, context_id, reply, "
-            "correct, score, points, answered_at) VALUES (?, ?, ?, 'daily', ?, ?, ?, ?, ?, ?)",
-            (post.guild_id, user_id, post.item_id, post.post_id, reply, int(correct), score,
-             points, answered_at),
+        await log_answer(
+            tx,
+            LoggedAnswer(post.guild_id, user_id, post.item_id, topic, "daily", post.post_id,
+                         reply, correct, score, points, answered_at),
         )  # fmt: skip
         await tx.execute(
             "INSERT INTO daily_streaks (guild_id, user_id, current, best, last_sequence) "

@@ -7,6 +7,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from db.answers import LoggedAnswer, log_answer
 from db.database import Database
 from db.members import remember_member
 
@@ -161,6 +162,7 @@ async def record_answer(
     answer: AnswerRow,
     *,
     item_id: str,
+    topic: str,
     score: float,
     display_name: str,
     answered_at: float,
@@ -175,11 +177,11 @@ async def record_answer(
         )  # fmt: skip
         if not changed:
             return False
-        await tx.execute(
-            "INSERT INTO answers (guild_id, user_id, item_id, context, context_id, reply, "
-            "correct, score, points, answered_at) VALUES (?, ?, ?, 'duel', ?, ?, ?, ?, 0, ?)",
-            (duel.guild_id, answer.user_id, item_id, duel.duel_id, answer.reply,
-             int(answer.correct), score, answered_at),
+        # Duel points are match points, not leaderboard points: the log records 0.
+        await log_answer(
+            tx,
+            LoggedAnswer(duel.guild_id, answer.user_id, item_id, topic, "duel", duel.duel_id,
+                         answer.reply, answer.correct, score, 0, answered_at),
         )  # fmt: skip
         await remember_member(tx, duel.guild_id, answer.user_id, display_name, answered_at)
     return True

@@ -470,6 +470,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
                 post=post,
                 user_id=interaction.user.id,
                 display_name=getattr(interaction.user, "display_name", interaction.user.name),
+                topic=item.topic,
                 reply=stored_reply,
                 correct=result.correct,
                 score=result.score,

@@ -419,6 +419,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
                 queries.AnswerRow(number, interaction.user.id, reply[:300], answer.correct,
                                   seconds, answer.points),
                 item_id=item.id,
+                topic=item.topic,
                 score=result.score,
                 display_name=getattr(interaction.user, "display_name", interaction.user.name),
                 answered_at=now,

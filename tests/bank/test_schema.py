@@ -1,0 +1,188 @@
+"""parse_item on plain mappings, the item types, and the JSON Schema built from the same rules."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from bank import (
+    BankError,
+    KeypointsItem,
+    McqItem,
+    ShortItem,
+    TrueFalseItem,
+    parse_item,
+)
+from bank.jsonschema import bank_json_schema
+from bank.schema import (
+    COMMON_OPTIONAL,
+    COMMON_REQUIRED,
+    ID_PATTERN,
+    KIND_OPTIONAL,
+    KIND_REQUIRED,
+    KINDS,
+    LEVELS,
+    SOURCE_PATTERN,
+)
+
+
+def short(**changes: Any) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": "rag-acronym",
+        "kind": "short",
+        "level": "beginner",
+        "prompt": "In RAG, what does the R stand for?",
+        "answers": ["retrieval"],
+        "explanation": "Retrieval: documents are fetched before generating.",
+    }
+    item.update(changes)
+    return {key: value for key, value in item.items() if value is not None}
+
+
+def problems(mapping: Any, topic: str = "rag") -> list[str]:
+    with pytest.raises(BankError) as info:
+        parse_item(mapping, topic=topic)
+    assert str(info.value) == "\n".join(info.value.problems)
+    return info.value.problems
+
+
+# --- Building each kind ------------------------------------------------------------------------
+
+
+def test_short_item_is_built_with_stripped_text_and_defaults() -> None:
+    item = parse_item(short(prompt="  Why?\n", reject=["reinforcement"]), topic="rag")
+    assert isinstance(item, ShortItem)
+    assert item.kind == "short"
+    assert item.topic == "rag"
+    assert item.prompt == "Why?"
+    assert item.answers == ("retrieval",)
+    assert item.reject == ("reinforcement",)
+    assert item.source is None
+    assert item.tags == ()
+    assert item.answer_text() == "retrieval"
+
+
+def test_mcq_item_accepts_a_lowercase_letter() -> None:
+    mapping = short(kind="mcq", answers=None, choices=["Top-k", "Nucleus", "Beam"], answer="b")
+    item = parse_item(mapping, topic="sampling")
+    assert isinstance(item, McqItem)
+    assert item.answer == "B"
+    assert item.answer_text() == "B) Nucleus"
+
+
+def test_truefalse_item_takes_a_python_boolean() -> None:
+    item = parse_item(short(kind="truefalse", answers=None, answer=False), topic="rag")
+    assert isinstance(item, TrueFalseItem)
+    assert item.answer is False
+
+
+def test_keypoints_need_defaults_to_all_points() -> None:
+    points = [["adds noise", "noising"], ["learns to denoise"]]
+    item = parse_item(short(kind="keypoints", answers=None, points=points), topic="diffusion")
+    assert isinstance(item, KeypointsItem)
+    assert item.points == (("adds noise", "noising"), ("learns to denoise",))
+    assert item.need == 2
+
+
+def test_source_and_tags_are_kept() -> None:
+    item = parse_item(short(source="002:Q6", tags=["retrieval", "basics"]), topic="rag")
+    assert item.source == "002:Q6"
+    assert item.tags == ("retrieval", "basics")
+
+
+# --- Problems ------------------------------------------------------------------------------------
+
+
+def test_a_non_mapping_is_refused() -> None:
+    assert "must be a mapping" in problems(["id", "kind"])[0]
+
+
+def test_every_problem_of_an_item_is_reported_at_once() -> None:
+    found = problems(short(id="X", level="expert", answers=[], colour="red"))
+    assert len(found) == 4
+    assert any("'X' must be 3 to 64 characters" in p for p in found)
+    assert any("unknown level 'expert'" in p for p in found)
+    assert any("answers: is an empty list" in p for p in found)
+    assert any("unknown key 'colour'" in p for p in found)
+
+
+def test_messages_name_the_item_when_no_file_is_known() -> None:
+    assert problems(short(level="expert"))[0].startswith("rag-acronym: level: ")
+
+
+def test_the_file_prefixes_messages_when_given() -> None:
+    with pytest.raises(BankError, match=r"^uploads/x\.yaml: rag-acronym: level: "):
+        parse_item(short(level="expert"), topic="rag", file="uploads/x.yaml")
+
+
+def test_a_bad_topic_is_refused() -> None:
+    assert "topic 'RAG!' must be made of a-z, 0-9 and '-'" in problems(short(), topic="RAG!")[0]
+
+
+def test_python_booleans_and_numbers_are_not_text() -> None:
+    found = problems(short(answers=[True, 3]))
+    assert "answers[0]: must be text, got a boolean (True)" in found[0]
+    assert "answers[1]: must be text, got a number (3)" in found[1]
+
+
+def test_a_string_instead_of_a_list_gets_an_example() -> None:
+    assert "must be a list of answers, like [retrieval]" in problems(short(answers="retrieval"))[0]
+
+
+def test_truefalse_refuses_text() -> None:
+    found = problems(short(kind="truefalse", answers=None, answer="true"))
+    assert "answer: must be true or false without quotes" in found[0]
+
+
+def test_need_must_be_a_whole_number_not_a_boolean() -> None:
+    found = problems(short(kind="keypoints", answers=None, points=[["a b"]], need=True))
+    assert "need: must be a whole number" in found[0]
+
+
+def test_a_rejected_answer_may_not_also_be_accepted() -> None:
+    found = problems(short(answers=["retrieval"], reject=["Retrieval"]))
+    assert "reject[0]: 'Retrieval' is also an accepted answer" in found[0]
+
+
+def test_repeated_tags_are_refused() -> None:
+    assert "duplicate tag" in problems(short(tags=["rag", "RAG"]))[0]
+
+
+def test_missing_keys_of_an_unknown_kind_are_not_guessed() -> None:
+    found = problems({"id": "abc", "kind": "essay"})
+    assert "unknown kind 'essay'; accepted: short, mcq, truefalse, keypoints" in found[0]
+    assert any("missing required key 'level'" in p for p in found)
+    assert not any("answers" in p for p in found)
+
+
+@pytest.mark.parametrize("source", ["000:1", "001:33", "002:Q13", "003:I18", "003:B40"])
+def test_seed_labels_are_valid_sources(source: str) -> None:
+    assert SOURCE_PATTERN.fullmatch(source)
+
+
+# --- JSON Schema ---------------------------------------------------------------------------------
+
+
+def test_json_schema_is_plain_json() -> None:
+    schema = bank_json_schema()
+    assert json.loads(json.dumps(schema)) == schema
+    assert schema["required"] == ["topic", "items"]
+
+
+def test_json_schema_allows_exactly_the_keys_the_validator_allows() -> None:
+    definitions = bank_json_schema()["definitions"]
+    for kind in KINDS:
+        allowed = set(COMMON_REQUIRED + COMMON_OPTIONAL + KIND_REQUIRED[kind] + KIND_OPTIONAL[kind])
+        assert set(definitions[kind]["properties"]) == allowed
+        assert set(definitions[kind]["required"]) == set(COMMON_REQUIRED + KIND_REQUIRED[kind])
+        assert definitions[kind]["additionalProperties"] is False
+
+
+def test_json_schema_picks_the_kind_shape_with_if_then() -> None:
+    item = bank_json_schema()["definitions"]["item"]
+    kinds = [rule["if"]["properties"]["kind"]["const"] for rule in item["allOf"]]
+    assert kinds == list(KINDS)
+    assert item["properties"]["level"]["enum"] == list(LEVELS)
+    assert item["properties"]["id"]["pattern"] == f"^(?:{ID_PATTERN.pattern})$"
