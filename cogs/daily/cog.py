@@ -14,6 +14,7 @@ from bank import grade
 from bank.picker import pick_next
 from bank.schema import LEVELS, Item
 from bot.errors import UserError, send_ephemeral
+from bot.events import ITEM_ANSWERED, ItemAnswered
 from bot.ui.embeds import brand_embed
 from bot.ui.modal import AnswerModal
 from bot.ui.question import answer_embed, question_embed, verdict_embed
@@ -482,6 +483,11 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
             )
         except queries.AlreadyAnswered as exc:
             raise UserError(f"You already answered this question {ts(exc.answered_at)}.") from None
+        self.bot.dispatch(
+            ITEM_ANSWERED,
+            ItemAnswered(post.guild_id, interaction.user.id, item, result, "daily",
+                         self.bot.clock.time()),
+        )  # fmt: skip
         if post.reveal == "immediate":
             embed = verdict_embed(item, result, stored_reply, points=points)
             embed.set_footer(text=f"Streak: {streak.current} · best {streak.best}")

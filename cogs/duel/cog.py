@@ -16,6 +16,7 @@ from discord.ext import commands
 from bank import grade
 from bank.schema import LEVELS, QUICK_KINDS, Item
 from bot.errors import UserError, send_ephemeral
+from bot.events import ITEM_ANSWERED, ItemAnswered
 from bot.guild_config import get_config
 from bot.ui.embeds import BRAND_COLOUR, brand_embed
 from bot.ui.modal import AnswerModal
@@ -423,6 +424,11 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
                 score=result.score,
                 display_name=getattr(interaction.user, "display_name", interaction.user.name),
                 answered_at=now,
+            )  # fmt: skip
+            self.bot.dispatch(
+                ITEM_ANSWERED,
+                ItemAnswered(duel.guild_id, interaction.user.id, item, result, "duel", now,
+                             seconds),
             )  # fmt: skip
             await send_ephemeral(
                 interaction, f"Locked in after {seconds:.1f} s. Results when the round closes."
