@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SECONDS_PER_DAY = 86400.0
-
 
 def ts(seconds: float, style: str = "R") -> str:
     return f"<t:{int(seconds)}:{style}>"
@@ -43,10 +41,7 @@ def to_rating(row: queries.RatingRow | None, now: float) -> glicko.Rating:
     """A stored rating, its deviation grown by the days since the player last dueled."""
     if row is None:
         return glicko.Rating()
-    rating = glicko.Rating(row.rating, row.rd, row.volatility)
-    if row.last_played_at is None:
-        return rating
-    return glicko.inactive(rating, (now - row.last_played_at) / SECONDS_PER_DAY)
+    return glicko.as_of(glicko.Rating(row.rating, row.rd, row.volatility), row.last_played_at, now)
 
 
 def rebuild(duel: queries.DuelRow, answers: list[queries.AnswerRow]) -> rules.Match:

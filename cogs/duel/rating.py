@@ -108,6 +108,16 @@ def _new_volatility(sigma: float, phi: float, v: float, delta: float, tau: float
     return math.exp(upper / 2)
 
 
+SECONDS_PER_PERIOD = 86400.0  # a day without duels is one inactive rating period
+
+
+def as_of(stored: Rating, last_played_at: float | None, now: float) -> Rating:
+    """A stored rating as it stands ``now``: less certain for every idle day."""
+    if last_played_at is None:
+        return stored
+    return inactive(stored, (now - last_played_at) / SECONDS_PER_PERIOD)
+
+
 def duel(a: Rating, b: Rating, score_a: float) -> tuple[Rating, Rating]:
     """Both players' ratings after one duel (``score_a``: 1 win, 0.5 draw, 0 loss)."""
     return update(a, [(b, score_a)]), update(b, [(a, 1 - score_a)])

@@ -1,0 +1,2 @@
+-- Reserved for the practice feature (cogs/practice); its tables arrive with it.
+SELECT 1;
