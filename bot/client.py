@@ -17,6 +17,7 @@ from discord.ext import commands
 import cogs
 from bank import BUILTIN_BANK, load_bank
 from bank.catalog import Catalog
+from bot.catalogs import GuildCatalogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import handle_interaction_error
@@ -75,6 +76,7 @@ class QuizBot(commands.Bot):
         self.clock: Clock = clock or SystemClock()
         self.scheduler = Scheduler(self.clock)
         self.catalog = Catalog(())
+        self.catalogs = GuildCatalogs(self.catalog, db, self.run_blocking)
         self.threads_in_flight = 0
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
 
@@ -84,6 +86,7 @@ class QuizBot(commands.Bot):
             log.info("Database migrated: %s", ", ".join(applied))
         bank_path = self.settings.bank or BUILTIN_BANK
         self.catalog = load_catalog(Path(bank_path))
+        self.catalogs = GuildCatalogs(self.catalog, self.db, self.run_blocking)
         log.info("Question bank: %d items from %s", len(self.catalog), bank_path)
         self.scheduler.start()
         for name in discover_cogs():

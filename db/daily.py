@@ -325,3 +325,19 @@ async def post_answers(db: Database, post_id: int) -> list[sqlite3.Row]:
         "WHERE context = 'daily' AND context_id = ? ORDER BY answered_at",
         (post_id,),
     )
+
+
+# The columns /config may change, with how each is stored.
+EDITABLE_COLUMNS = {"reveal", "levels", "topics", "window_hours"}
+
+
+async def update_schedule(db: Database, guild_id: int, column: str, value: Any) -> bool:
+    """Change one setting of a server's schedule; False when it has none."""
+    if column not in EDITABLE_COLUMNS:
+        raise ValueError(f"not an editable schedule column: {column}")
+    stored = json.dumps(list(value)) if column in ("levels", "topics") else value
+    # The column name comes from the fixed set above, never from user input.
+    changed = await db.write(
+        "UPDATE daily_schedules SET " + column + " = ? WHERE guild_id = ?", (stored, guild_id)
+    )
+    return changed > 0

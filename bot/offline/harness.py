@@ -527,7 +527,7 @@ class OfflineDiscord:
         result = []
         for parameter in command.parameters:
             if parameter.name not in options:
-                if parameter.required and parameter.name != focused:
+                if parameter.required and focused is None:  # typing may be unfinished
                     raise OfflineError(f"/{command.qualified_name} needs option {parameter.name}")
                 continue
             value = options.pop(parameter.name)

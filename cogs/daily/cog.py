@@ -15,6 +15,7 @@ from bank.picker import pick_next
 from bank.schema import LEVELS, Item
 from bot.errors import UserError, send_ephemeral
 from bot.events import ITEM_ANSWERED, ItemAnswered
+from bot.guild_config import get_config
 from bot.ui.embeds import brand_embed
 from bot.ui.modal import AnswerModal
 from bot.ui.question import answer_embed, question_embed, verdict_embed
@@ -132,7 +133,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
                 "(comma-separated), or leave it empty for all."
             )
         topic_list = parse_list(topics)
-        known_topics = self.bot.catalog.topics()
+        known_topics = await self.bot.catalogs.pool_topics(interaction.guild.id)
         bad_topics = [topic for topic in topic_list if topic not in known_topics]
         if bad_topics:
             raise UserError(
@@ -147,7 +148,9 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
                 f"I can't post in {channel.mention}: I need View Channel, Send Messages and "
                 "Embed Links there."
             )
-        eligible = self.bot.catalog.select(topics=topic_list, levels=level_list)
+        eligible = await self.bot.catalogs.pool(
+            interaction.guild.id, topics=topic_list, levels=level_list
+        )
         if not eligible:
             raise UserError("No questions match those levels and topics: widen the filters.")
         now = self.bot.clock.now()
@@ -358,14 +361,16 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         return post
 
     async def _pick(self, schedule: queries.ScheduleRow) -> tuple[Item | None, bool]:
-        eligible = self.bot.catalog.select(topics=schedule.topics, levels=schedule.levels)
+        eligible = await self.bot.catalogs.pool(
+            schedule.guild_id, topics=schedule.topics, levels=schedule.levels
+        )
         if not eligible:
             return None, False
         used = await queries.rotation_used(self.bot.db, schedule.guild_id)
         latest = await queries.latest_post(self.bot.db, schedule.guild_id)
         seed = f"{schedule.guild_id}:{latest.sequence if latest else 0}"
         item_id, new_rotation = pick_next([item.id for item in eligible], used, seed)
-        return self.bot.catalog.get(item_id), new_rotation
+        return await self.bot.catalogs.get(schedule.guild_id, item_id), new_rotation
 
     async def _send_post(
         self, schedule: queries.ScheduleRow, post: queries.PostRow, item: Item
@@ -399,7 +404,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         ):
             return  # already revealed (by the next post, or before a restart)
         self.bot.scheduler.cancel(REVEAL_JOB.format(post_id))
-        item = self.bot.catalog.get(post.item_id)
+        item = await self.bot.catalogs.get(post.guild_id, post.item_id)
         channel = self.bot.get_channel(post.channel_id)
         if item is None or not isinstance(channel, discord.TextChannel):
             log.warning("Reveal of daily post %s skipped: item or channel is gone", post_id)
@@ -413,14 +418,14 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         try:
             if post.message_id is None:  # the post never reached Discord
                 reveal = await channel.send(
-                    embed=embed, view=reveal_view(post_id),
+                    embed=embed, view=reveal_view(post_id, item.id),
                     allowed_mentions=discord.AllowedMentions.none(),
                 )  # fmt: skip
             else:
                 question = channel.get_partial_message(post.message_id)
                 reveal = await channel.send(
                     embed=embed,
-                    view=reveal_view(post_id),
+                    view=reveal_view(post_id, item.id),
                     reference=question.to_reference(fail_if_not_exists=False),
                     allowed_mentions=discord.AllowedMentions.none(),
                 )
@@ -436,7 +441,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         self, interaction: discord.Interaction, post_id: int
     ) -> tuple[queries.PostRow, Item]:
         post = await queries.get_post(self.bot.db, post_id)
-        item = self.bot.catalog.get(post.item_id) if post else None
+        item = await self.bot.catalogs.get(post.guild_id, post.item_id) if post else None
         if post is None or item is None:
             raise UserError("This question no longer exists.")
         if not post.is_open or self.bot.clock.time() >= post.closes_at:
@@ -465,6 +470,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         post, item = await self._open_post(interaction, post_id)
         result = grade(item, reply)
         stored_reply = reply[:4000]
+        config = await get_config(self.bot.db, post.guild_id)
         try:
             points, streak = await queries.record_answer(
                 self.bot.db,
@@ -478,7 +484,11 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
                 answered_at=self.bot.clock.time(),
                 streak_after=rounds.streak_after_answer,
                 points_for_streak=lambda streak: rounds.points_for(
-                    result.score, result.correct, streak
+                    result.score,
+                    result.correct,
+                    streak,
+                    config["points_per_answer"],
+                    config["streak_bonus_cap"],
                 ),
             )
         except queries.AlreadyAnswered as exc:
@@ -501,7 +511,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
 
     async def show_result(self, interaction: discord.Interaction, post_id: int) -> None:
         post = await queries.get_post(self.bot.db, post_id)
-        item = self.bot.catalog.get(post.item_id) if post else None
+        item = await self.bot.catalogs.get(post.guild_id, post.item_id) if post else None
         if post is None or item is None:
             raise UserError("This question no longer exists.")
         if post.is_open:

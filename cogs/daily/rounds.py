@@ -151,7 +151,14 @@ def live_streak(stored: Streak | None, last_closed_sequence: int) -> int:
     return stored.current
 
 
-def points_for(score: float, correct: bool, streak: int) -> int:
-    """``round(10 * score)`` plus a streak bonus of ``min(streak, 5)`` for a correct answer."""
-    bonus = min(streak, MAX_STREAK_BONUS) if correct else 0
-    return round(POINTS_PER_ANSWER * score) + bonus
+def points_for(
+    score: float,
+    correct: bool,
+    streak: int,
+    per_answer: int = POINTS_PER_ANSWER,
+    bonus_cap: int = MAX_STREAK_BONUS,
+) -> int:
+    """``round(10 * score)`` plus a streak bonus of ``min(streak, 5)`` for a correct answer
+    (10 and 5 are the defaults; a server can change both with /config)."""
+    bonus = min(streak, bonus_cap) if correct else 0
+    return round(per_answer * score) + bonus

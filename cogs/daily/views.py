@@ -11,6 +11,7 @@ import discord
 from bank.schema import Item
 from bot.errors import guarded
 from bot.ui.question import answer_choices, reply_for_choice
+from bot.ui.report import ReportButton
 
 if TYPE_CHECKING:
     from cogs.daily.cog import DailyCog
@@ -118,9 +119,10 @@ def answer_view(post_id: int, item: Item, *, disabled: bool = False) -> discord.
     return view
 
 
-def reveal_view(post_id: int) -> discord.ui.View:
+def reveal_view(post_id: int, item_id: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
     view.add_item(ResultButton(post_id))
+    view.add_item(ReportButton(item_id))
     return view
 
 

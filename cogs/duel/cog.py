@@ -21,6 +21,7 @@ from bot.guild_config import get_config
 from bot.ui.embeds import BRAND_COLOUR, brand_embed
 from bot.ui.modal import AnswerModal
 from bot.ui.question import answer_summary, question_embed
+from bot.ui.report import ReportButton
 from cogs.duel import match as rules
 from cogs.duel import rating as glicko
 from cogs.duel.views import challenge_view, round_view
@@ -118,12 +119,14 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
             raise UserError(f"{who} already in a duel. Finish it (or `/duel forfeit`) first.")
         config = await get_config(self.bot.db, interaction.guild.id)
         rounds = rounds or int(config["duel_rounds"])
-        if topic is not None and topic not in self.bot.catalog.topics():
-            raise UserError(
-                f"Unknown topic `{topic}`. Topics: {', '.join(self.bot.catalog.topics())}."
-            )
-        pool = self.bot.catalog.select(
-            topics=[topic] if topic else None, levels=[level] if level else None, kinds=QUICK_KINDS
+        topics = await self.bot.catalogs.pool_topics(interaction.guild.id)
+        if topic is not None and topic not in topics:
+            raise UserError(f"Unknown topic `{topic}`. Topics: {', '.join(topics)}.")
+        pool = await self.bot.catalogs.pool(
+            interaction.guild.id,
+            topics=[topic] if topic else None,
+            levels=[level] if level else None,
+            kinds=QUICK_KINDS,
         )
         if len(pool) < rounds:
             raise UserError(
@@ -174,7 +177,9 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        topics = [t for t in self.bot.catalog.topics() if current.lower() in t]
+        assert interaction.guild is not None
+        known = await self.bot.catalogs.pool_topics(interaction.guild.id)
+        topics = [t for t in known if current.lower() in t]
         return [app_commands.Choice(name=t, value=t) for t in topics[:25]]
 
     @app_commands.command(name="forfeit", description="Give up your running duel")
@@ -349,8 +354,8 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
 
     # -- rounds -------------------------------------------------------------------------------
 
-    def _item(self, duel: queries.DuelRow, number: int) -> Item:
-        item = self.bot.catalog.get(duel.items[number - 1])
+    async def _item(self, duel: queries.DuelRow, number: int) -> Item:
+        item = await self.bot.catalogs.get(duel.guild_id, duel.items[number - 1])
         if item is None:
             raise UserError("This duel's question is no longer in the bank.")
         return item
@@ -362,7 +367,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
     async def _start_round(self, duel: queries.DuelRow, number: int) -> None:
         now = self.bot.clock.time()
         await queries.start_round(self.bot.db, duel.duel_id, number, now)
-        item = self._item(duel, number)
+        item = await self._item(duel, number)
         channel = self._play_channel(duel)
         if channel is None:
             log.warning("Duel %s lost its channel; cancelling", duel.duel_id)
@@ -381,7 +386,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
     async def open_modal(self, interaction: discord.Interaction, duel_id: int, number: int) -> None:
         duel, match = await self._load(duel_id)
         self._check_can_answer(match, interaction.user.id, number)
-        item = self._item(duel, number)
+        item = await self._item(duel, number)
 
         async def submitted(modal_interaction: discord.Interaction, text: str) -> None:
             await self.answer(modal_interaction, duel_id, number, text)
@@ -404,7 +409,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
         async with self._locks[duel_id]:
             duel, match = await self._load(duel_id)
             self._check_can_answer(match, interaction.user.id, number)
-            item = self._item(duel, number)
+            item = await self._item(duel, number)
             result = grade(item, reply)
             now = self.bot.clock.time()
             seconds = now - (duel.round_started_at or now)
@@ -442,7 +447,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
         """Show the round's result, then start the next round or end the match."""
         self.bot.scheduler.cancel(f"duel:round:{duel.duel_id}")
         number = match.current_round
-        item = self._item(duel, number)
+        item = await self._item(duel, number)
         over = match.close_round()
         lines = []
         for player in match.players:
@@ -462,7 +467,11 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
         embed.add_field(name="Why", value=item.explanation[:1024], inline=False)
         channel = self._play_channel(duel)
         if channel is not None:
-            await channel.send(embed=embed, allowed_mentions=discord.AllowedMentions.none())
+            report = discord.ui.View(timeout=None)
+            report.add_item(ReportButton(item.id))
+            await channel.send(
+                embed=embed, view=report, allowed_mentions=discord.AllowedMentions.none()
+            )
         if over:
             await self._finish(duel, match)
         else:
