@@ -7,36 +7,17 @@ parsed when a moderator runs `/bank import`. Run: `python bench/bank_load.py`.
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
-from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bank.loader import BUILTIN_BANK, MAX_FILE_BYTES, load_bank, load_bank_text
 from bank.schema import BankError
+from bench.common import Row, median_ms, print_table, row
 
 BUILTIN_TARGET_MS = 150.0
 UPLOAD_TARGET_MS = 1000.0  # a /bank import of a maximum-size file: a moderator waits on it
-
-
-def _median_ms(action: Callable[[], object], runs: int) -> float:
-    action()  # warm-up: imports, file system cache, regex compilation
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
-
-
-def _row(metric: str, value: float, unit: str, target: float) -> dict[str, object]:
-    return {
-        "metric": metric,
-        "value": round(value, 1),
-        "unit": unit,
-        "target": target,
-        "passed": value <= target,
-    }
 
 
 def synthetic_upload(max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -70,28 +51,19 @@ def synthetic_upload(max_bytes: int = MAX_FILE_BYTES) -> str:
         n += 1
 
 
-def run(scale: float = 1.0) -> list[dict[str, object]]:
+def run(scale: float = 1.0) -> list[Row]:
     runs = max(3, round(15 * scale))
     rows = []
     try:
-        builtin_ms = _median_ms(lambda: load_bank(BUILTIN_BANK), runs)
+        builtin_ms = median_ms(lambda: load_bank(BUILTIN_BANK), runs)
     except BankError as exc:
         print(f"bank_load: the built-in bank does not load:\n{exc}", file=sys.stderr)
         builtin_ms = float("inf")
-    rows.append(_row("bank: load + validate built-in bank", builtin_ms, "ms", BUILTIN_TARGET_MS))
+    rows.append(row("bank: load + validate built-in bank", builtin_ms, "ms", BUILTIN_TARGET_MS))
     upload = synthetic_upload()
-    upload_ms = _median_ms(lambda: load_bank_text(upload, "upload.yaml"), max(3, runs // 3))
-    rows.append(_row("bank: load + validate 2 MB upload", upload_ms, "ms", UPLOAD_TARGET_MS))
+    upload_ms = median_ms(lambda: load_bank_text(upload, "upload.yaml"), max(3, runs // 3))
+    rows.append(row("bank: load + validate 2 MB upload", upload_ms, "ms", UPLOAD_TARGET_MS))
     return rows
-
-
-def print_table(rows: list[dict[str, object]]) -> None:
-    print(f"{'metric':<40} {'median':>10} {'target':>10}  result")
-    for row in rows:
-        value = f"{row['value']} {row['unit']}"
-        target = f"{row['target']:g} {row['unit']}"
-        result = "pass" if row["passed"] else "FAIL"
-        print(f"{row['metric']:<40} {value:>10} {target:>10}  {result}")
 
 
 if __name__ == "__main__":

@@ -66,10 +66,10 @@ def print_table(rows: list[Row]) -> None:
     print(header)
     print("-" * len(header))
     for r in rows:
-        sign = "≥ " if r["higher_is_better"] else "≤ "
+        sign = "≥ " if r.get("higher_is_better") else "≤ "
         target = "" if r["target"] is None else f"{sign}{r['target']:g}"
-        limit = "" if r["limit"] is None else f"{r['limit']:g}"
-        ratio = "" if r["ratio"] is None else f"{r['ratio']:.2f}"
+        limit = "" if r.get("limit") is None else f"{r['limit']:g}"
+        ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}"
         result = {True: "pass", False: "FAIL", None: "info"}[r["passed"]]
         cells = f"{r['metric']:44} {r['value']:>12g} {r['unit']:8} {target:>12} {limit:>12}"
         print(f"{cells} {ratio:>7}  {result}")

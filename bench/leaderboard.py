@@ -56,12 +56,19 @@ def fill(path: Path, answers: int, guilds: int, members: int, seed: int = 7) -> 
         rows = (
             (member_guild[m], m + 1, "rag-acronym", TOPICS[i % len(TOPICS)], context,
              int(rng.random() < 0.7), 1.0, rng.randint(0, 15) if context == "daily" else 0,
-             start + rng.random() * span)
+             at, datetime.fromtimestamp(at, UTC).date().isoformat())
             for i, (m, context) in enumerate(zip(chosen, contexts, strict=True))
+            for at in (start + rng.random() * span,)
         )  # fmt: skip
+        # Bulk loading: the per-answer trigger is set aside and the summaries are built in
+        # one pass by the migration's own backfill statements, then the trigger comes back.
+        trigger = conn.execute(
+            "SELECT sql FROM sqlite_master WHERE name = 'answers_update_summaries'"
+        ).fetchone()[0]
+        conn.execute("DROP TRIGGER answers_update_summaries")
         conn.executemany(
             "INSERT INTO answers (guild_id, user_id, item_id, topic, context, correct, score, "
-            "points, answered_at, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
+            "points, answered_at, day, reply) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '')",
             rows,
         )
         conn.executemany(
@@ -75,11 +82,12 @@ def fill(path: Path, answers: int, guilds: int, members: int, seed: int = 7) -> 
             ((member_guild[m], m + 1, rng.randint(0, 9), 9) for m in range(members)),
         )
         # The summaries the bot keeps up to date answer by answer, built here in bulk.
-        # The migration's own backfill builds them from the answers table.
-        backfill = Path(__file__).parent.parent / "db/migrations/0006_member_summaries.sql"
-        for statement in split_sql(backfill.read_text()):
-            if "INSERT INTO" in statement:
+        migration = Path(__file__).parent.parent / "db/migrations/0006_member_summaries.sql"
+        for statement in split_sql(migration.read_text(encoding="utf-8")):
+            code = "\n".join(line for line in statement.splitlines() if not line.startswith("--"))
+            if code.lstrip().startswith("INSERT INTO member_"):
                 conn.execute(statement)
+        conn.execute(trigger)
         conn.execute("ANALYZE")
 
 

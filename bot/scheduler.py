@@ -7,15 +7,18 @@ and lets overdue work be decided by our own rules rather than apscheduler's misf
 
 from __future__ import annotations
 
+import asyncio
+import heapq
+import itertools
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 import apscheduler.executors.base
 import apscheduler.schedulers.base
 from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
-from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.date import DateTrigger
 
@@ -58,8 +61,25 @@ class _ClockScheduler(AsyncIOScheduler):
             self._clock_timer = None
 
 
+@dataclass(order=True)
+class _Entry:
+    when: float
+    sequence: int
+    job_id: str = field(compare=False)
+    func: Callable[..., Awaitable[Any]] = field(compare=False)
+    args: tuple[Any, ...] = field(compare=False)
+
+
 class Scheduler:
-    """One-off jobs at given times; a job with the same id replaces the previous one."""
+    """One-off jobs at given times; a job with the same id replaces the previous one.
+
+    A bot with ten thousand servers has ten thousand daily posts pending. apscheduler checks
+    each job's callable signature as it is added (a millisecond each, and start-up adds them
+    all), so the pending jobs wait in a heap here and apscheduler holds one job: the wake-up
+    at the earliest due time, with its own clock, misfire and error handling.
+    """
+
+    WAKE_JOB = "quizbot:due"
 
     def __init__(self, clock: Clock) -> None:
         global _active_clock
@@ -72,6 +92,11 @@ class Scheduler:
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
         self._scheduler.add_listener(self._on_error, EVENT_JOB_ERROR)
+        self._entries: dict[str, _Entry] = {}
+        self._heap: list[_Entry] = []
+        self._sequence = itertools.count()
+        self._wake_at: float | None = None
+        self._running_jobs: set[asyncio.Task[None]] = set()
 
     @property
     def running(self) -> bool:
@@ -79,10 +104,13 @@ class Scheduler:
 
     def start(self) -> None:
         self._scheduler.start()
+        self._arm()
 
     def shutdown(self) -> None:
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
+        for task in self._running_jobs:
+            task.cancel()
 
     def at(
         self,
@@ -92,33 +120,59 @@ class Scheduler:
         *args: Any,
     ) -> None:
         """Run ``await func(*args)`` at ``when`` (at once if it is already past)."""
+        entry = _Entry(when.timestamp(), next(self._sequence), job_id, func, args)
+        self._entries[job_id] = entry
+        heapq.heappush(self._heap, entry)
+        self._arm()
+
+    def cancel(self, job_id: str) -> bool:
+        # The heap entry stays and is skipped when it comes up (it no longer matches).
+        return self._entries.pop(job_id, None) is not None
+
+    def next_run(self, job_id: str) -> datetime | None:
+        entry = self._entries.get(job_id)
+        return datetime.fromtimestamp(entry.when, UTC) if entry else None
+
+    def job_ids(self) -> list[str]:
+        return list(self._entries)
+
+    def _earliest(self) -> _Entry | None:
+        while self._heap and self._entries.get(self._heap[0].job_id) is not self._heap[0]:
+            heapq.heappop(self._heap)  # cancelled or replaced
+        return self._heap[0] if self._heap else None
+
+    def _arm(self) -> None:
+        """Point apscheduler's one job at the earliest due time, if that changed."""
+        if not self._scheduler.running:
+            return
+        earliest = self._earliest()
+        if earliest is None or earliest.when == self._wake_at:
+            return
+        self._wake_at = earliest.when
         self._scheduler.add_job(
-            func,
-            DateTrigger(run_date=when.astimezone(UTC), timezone=UTC),
-            args=args,
-            id=job_id,
-            name=job_id,
+            self._run_due,
+            DateTrigger(run_date=datetime.fromtimestamp(earliest.when, UTC), timezone=UTC),
+            id=self.WAKE_JOB,
+            name=self.WAKE_JOB,
             replace_existing=True,
         )
 
-    def cancel(self, job_id: str) -> bool:
+    async def _run_due(self) -> None:
+        self._wake_at = None
+        now = self.clock.time()
+        while (entry := self._earliest()) is not None and entry.when <= now:
+            heapq.heappop(self._heap)
+            del self._entries[entry.job_id]
+            task = asyncio.create_task(self._run(entry), name=entry.job_id)
+            self._running_jobs.add(task)
+            task.add_done_callback(self._running_jobs.discard)
+        self._arm()
+
+    async def _run(self, entry: _Entry) -> None:
         try:
-            self._scheduler.remove_job(job_id)
-        except JobLookupError:
-            return False
-        return True
-
-    def next_run(self, job_id: str) -> datetime | None:
-        job = self._scheduler.get_job(job_id)
-        return job.next_run_time if job is not None else None
-
-    def job_ids(self) -> list[str]:
-        return [job.id for job in self._scheduler.get_jobs()]
-
-    def wakeup(self) -> None:
-        """Look for due jobs now (the fake clock calls this after moving time)."""
-        if self._scheduler.running:
-            self._scheduler.wakeup()
+            await entry.func(*entry.args)
+        except Exception:
+            log.exception("Scheduled job %s failed", entry.job_id)
 
     def _on_error(self, event: JobExecutionEvent) -> None:
         log.error("Scheduled job %s failed", event.job_id, exc_info=event.exception or None)

@@ -1,14 +1,13 @@
-"""The log of every graded answer, whatever asked the question, and the member summaries
-that the boards read."""
+"""The log of every graded answer, whatever asked the question."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from db.database import Transaction
+from db.database import Database, Transaction
 
 
 @dataclass(frozen=True)
@@ -35,51 +34,33 @@ def local_date(timestamp: float, zone_name: str) -> date:
     return datetime.fromtimestamp(timestamp, UTC).astimezone(_zone(zone_name)).date()
 
 
-def period_keys(day: date) -> tuple[str, str]:
-    """The week (named by its Monday) and month a server-local day belongs to."""
-    monday = day - timedelta(days=day.weekday())
-    return f"week:{monday.isoformat()}", f"month:{day:%Y-%m}"
+def remember_zone(db: Database, guild_id: int, zone_name: str | None) -> None:
+    """Called by db.daily whenever a server's schedule (and so its zone) changes."""
+    db.memo[("zone", guild_id)] = zone_name or "UTC"
+
+
+async def guild_zone(reader: Database | Transaction, db: Database, guild_id: int) -> str:
+    """The server's zone for bucketing answers by day (its daily-question zone, else UTC)."""
+    key = ("zone", guild_id)
+    if key not in db.memo:
+        row = await reader.fetchone(
+            "SELECT timezone FROM daily_schedules WHERE guild_id = ?", (guild_id,)
+        )
+        remember_zone(db, guild_id, row[0] if row else None)
+    return str(db.memo[key])
 
 
 async def log_answer(tx: Transaction, answer: LoggedAnswer) -> int:
-    """Record an answer and add it to the member's summaries, inside the caller's transaction."""
-    answer_id = await tx.insert(
+    """Record an answer inside the caller's transaction.
+
+    The member summaries behind the boards follow by trigger (migration 0006); only the
+    server-local day is computed here, because SQLite knows no time zones.
+    """
+    zone = await guild_zone(tx, tx.database, answer.guild_id)
+    return await tx.insert(
         "INSERT INTO answers (guild_id, user_id, item_id, topic, context, context_id, reply, "
-        "correct, score, points, answered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "correct, score, points, answered_at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (answer.guild_id, answer.user_id, answer.item_id, answer.topic, answer.context,
          answer.context_id, answer.reply, int(answer.correct), answer.score, answer.points,
-         answer.answered_at),
+         answer.answered_at, local_date(answer.answered_at, zone).isoformat()),
     )  # fmt: skip
-    zone = await tx.fetchone(
-        "SELECT timezone FROM daily_schedules WHERE guild_id = ?", (answer.guild_id,)
-    )
-    day = local_date(answer.answered_at, zone[0] if zone else "UTC")
-    # Only daily answers earn board points, whatever a caller passes (no farming by practice).
-    points = answer.points if answer.context == "daily" else 0
-    correct = int(answer.correct)
-    await tx.execute(
-        "INSERT INTO member_totals (guild_id, user_id, points, answers, correct) "
-        "VALUES (?, ?, ?, 1, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
-        "points = points + excluded.points, answers = answers + 1, "
-        "correct = correct + excluded.correct",
-        (answer.guild_id, answer.user_id, points, correct),
-    )
-    await tx.executemany(
-        "INSERT INTO member_periods (guild_id, period, user_id, points, answers, correct) "
-        "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id, period, user_id) DO UPDATE SET "
-        "points = points + excluded.points, answers = answers + 1, "
-        "correct = correct + excluded.correct",
-        [(answer.guild_id, key, answer.user_id, points, correct) for key in period_keys(day)],
-    )
-    await tx.execute(
-        "INSERT INTO member_days (guild_id, user_id, day, answers) VALUES (?, ?, ?, 1) "
-        "ON CONFLICT (guild_id, user_id, day) DO UPDATE SET answers = answers + 1",
-        (answer.guild_id, answer.user_id, day.isoformat()),
-    )
-    await tx.execute(
-        "INSERT INTO member_topics (guild_id, user_id, topic, answers, correct) "
-        "VALUES (?, ?, ?, 1, ?) ON CONFLICT (guild_id, user_id, topic) DO UPDATE SET "
-        "answers = answers + 1, correct = correct + excluded.correct",
-        (answer.guild_id, answer.user_id, answer.topic, correct),
-    )
-    return answer_id

@@ -7,9 +7,8 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from db.answers import LoggedAnswer, log_answer
+from db.answers import guild_zone, local_date, remember_zone
 from db.database import Database, Transaction
-from db.members import remember_member
 
 
 @dataclass(frozen=True)
@@ -111,6 +110,7 @@ async def save_schedule(db: Database, schedule: ScheduleRow, now: float) -> None
             schedule.pause_reason, schedule.next_post_at, now,
         ),
     )  # fmt: skip
+    remember_zone(db, schedule.guild_id, schedule.timezone)
 
 
 async def get_schedule(db: Database, guild_id: int) -> ScheduleRow | None:
@@ -140,7 +140,9 @@ async def set_next_post(db: Database, guild_id: int, next_post_at: float | None)
 
 
 async def delete_schedule(db: Database, guild_id: int) -> bool:
-    return await db.write("DELETE FROM daily_schedules WHERE guild_id = ?", (guild_id,)) > 0
+    removed = await db.write("DELETE FROM daily_schedules WHERE guild_id = ?", (guild_id,)) > 0
+    remember_zone(db, guild_id, None)
+    return removed
 
 
 # -- posts ----------------------------------------------------------------------------------------
@@ -195,6 +197,7 @@ async def forget_post(db: Database, post_id: int) -> None:
             (row["guild_id"], row["item_id"]),
         )
         await tx.execute("DELETE FROM daily_posts WHERE post_id = ?", (post_id,))
+    _forget_cached_post(db, post_id)
 
 
 async def set_post_message(db: Database, post_id: int, message_id: int) -> None:
@@ -202,8 +205,19 @@ async def set_post_message(db: Database, post_id: int, message_id: int) -> None:
 
 
 async def get_post(db: Database, post_id: int) -> PostRow | None:
-    row = await db.fetchone("SELECT * FROM daily_posts WHERE post_id = ?", (post_id,))
-    return _post(row) if row else None
+    """A post; read on every answer, so kept in memory (the writers below keep it current)."""
+    key = ("post", post_id)
+    if key not in db.memo:
+        row = await db.fetchone("SELECT * FROM daily_posts WHERE post_id = ?", (post_id,))
+        if row is None:
+            return None
+        db.memo[key] = _post(row)
+    post: PostRow = db.memo[key]
+    return post
+
+
+def _forget_cached_post(db: Database, post_id: int) -> None:
+    db.memo.pop(("post", post_id), None)
 
 
 async def open_posts(db: Database, guild_id: int | None = None) -> list[PostRow]:
@@ -230,6 +244,7 @@ async def mark_revealed(db: Database, post_id: int, now: float) -> bool:
         "UPDATE daily_posts SET revealed_at = ? WHERE post_id = ? AND revealed_at IS NULL",
         (now, post_id),
     )
+    _forget_cached_post(db, post_id)
     return changed > 0
 
 
@@ -249,12 +264,19 @@ async def answer_time(db: Database, post_id: int, user_id: int) -> float | None:
     )
 
 
-async def get_streak(db: Database | Transaction, guild_id: int, user_id: int) -> StreakRow | None:
-    row = await db.fetchone(
-        "SELECT current, best, last_sequence FROM daily_streaks WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id),
-    )
-    return StreakRow(row[0], row[1], row[2]) if row else None
+async def get_streak(db: Database, guild_id: int, user_id: int) -> StreakRow | None:
+    """A member's stored streak. Only that member's own answers write it (and two of those
+    racing on one post cannot both commit), so a copy in memory stays exact."""
+    key = ("streak", guild_id, user_id)
+    if key not in db.memo:
+        row = await db.fetchone(
+            "SELECT current, best, last_sequence FROM daily_streaks "
+            "WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+        db.memo[key] = StreakRow(row[0], row[1], row[2]) if row else None
+    streak: StreakRow | None = db.memo[key]
+    return streak
 
 
 async def record_answer(
@@ -277,31 +299,29 @@ async def record_answer(
     from the cog's engine, applied to the streak read inside this same transaction, so two
     racing answers cannot both count. Raises :class:`AlreadyAnswered` for a second answer.
     """
-    async with db.transaction() as tx:
-        previous = await tx.fetchone(
-            "SELECT answered_at FROM answers WHERE context = 'daily' AND context_id = ? "
-            "AND user_id = ?",
-            (post.post_id, user_id),
-        )
-        if previous is not None:
-            raise AlreadyAnswered(previous[0])
-        stored = await get_streak(tx, post.guild_id, user_id)
-        streak = streak_after(stored, post.sequence)
-        points = points_for_streak(streak.current)
-        await log_answer(
-            tx,
-            LoggedAnswer(post.guild_id, user_id, post.item_id, topic, "daily", post.post_id,
-                         reply, correct, score, points, answered_at),
+    stored = await get_streak(db, post.guild_id, user_id)
+    streak = streak_after(stored, post.sequence)
+    points = points_for_streak(streak.current)
+    zone = await guild_zone(db, db, post.guild_id)
+    try:
+        # One statement (see migration 0008): the unique (post, member) index is what stops a
+        # second answer, even when two clicks race; the loser writes nothing at all.
+        await db.write_one(
+            "INSERT INTO daily_answer_writes (guild_id, user_id, item_id, topic, post_id, reply, "
+            "correct, score, points, answered_at, day, streak_current, streak_best, sequence, "
+            "display_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (post.guild_id, user_id, post.item_id, topic, post.post_id, reply, int(correct),
+             score, points, answered_at, local_date(answered_at, zone).isoformat(),
+             streak.current, streak.best, streak.last_sequence, display_name[:100]),
         )  # fmt: skip
-        await tx.execute(
-            "INSERT INTO daily_streaks (guild_id, user_id, current, best, last_sequence) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id) DO UPDATE SET "
-            "current = excluded.current, best = excluded.best, "
-            "last_sequence = excluded.last_sequence",
-            (post.guild_id, user_id, streak.current, streak.best, streak.last_sequence),
-        )
-        await remember_member(tx, post.guild_id, user_id, display_name, answered_at)
-    return points, StreakRow(streak.current, streak.best, streak.last_sequence)
+    except sqlite3.IntegrityError:
+        previous = await answer_time(db, post.post_id, user_id)
+        if previous is None:
+            raise
+        raise AlreadyAnswered(previous) from None
+    stored_now = StreakRow(streak.current, streak.best, streak.last_sequence)
+    db.memo[("streak", post.guild_id, user_id)] = stored_now
+    return points, stored_now
 
 
 async def post_results(db: Database, post_id: int) -> PostResults:

@@ -54,8 +54,9 @@ LATEST_VERSION = len(migration_files())
 class Transaction:
     """The statements of one transaction; obtained from :meth:`Database.transaction`."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, database: Database) -> None:
         self._conn = conn
+        self.database = database
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows it changed."""
@@ -64,19 +65,19 @@ class Transaction:
 
     async def insert(self, sql: str, params: Params = ()) -> int:
         """Run an INSERT; returns the new row's id."""
-        cursor = await self._conn.execute(sql, params)
-        return int(cursor.lastrowid or 0)
+        row = await self._conn.execute_insert(sql, params)
+        return int(row[0]) if row else 0
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        # One trip to the database thread (a cursor would cost three: run, fetch, close).
+        return list(await self._conn.execute_fetchall(sql, params))
 
 
 class Database:
@@ -88,6 +89,9 @@ class Database:
         self._write_lock = asyncio.Lock()
         # Operations under way, so shutdown (and the offline harness) can wait for them.
         self.in_flight = 0
+        # Small caches of rarely changing rows, kept by the query modules that own those rows
+        # (they update them on every write), so hot paths skip a round trip.
+        self.memo: dict[tuple[Any, ...], Any] = {}
 
     async def __aenter__(self) -> Database:
         await self.connect()
@@ -160,18 +164,14 @@ class Database:
     # -- reads and writes --------------------------------------------------------------------
 
     async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        self.in_flight += 1
-        try:
-            async with self.conn.execute(sql, params) as cursor:
-                return await cursor.fetchone()
-        finally:
-            self.in_flight -= 1
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
         self.in_flight += 1
         try:
-            async with self.conn.execute(sql, params) as cursor:
-                return list(await cursor.fetchall())
+            # One trip to the database thread (a cursor would cost three: run, fetch, close).
+            return list(await self.conn.execute_fetchall(sql, params))
         finally:
             self.in_flight -= 1
 
@@ -188,12 +188,23 @@ class Database:
                 conn = self.conn
                 await conn.execute("BEGIN IMMEDIATE")
                 try:
-                    yield Transaction(conn)
+                    yield Transaction(conn, self)
                 except BaseException:
                     await conn.execute("ROLLBACK")
                     raise
                 else:
                     await conn.execute("COMMIT")
+        finally:
+            self.in_flight -= 1
+
+    async def write_one(self, sql: str, params: Params = ()) -> int:
+        """One statement, atomic on its own (autocommit), under the write lock but without
+        BEGIN/COMMIT: a single trip to the database thread. Returns the rows changed."""
+        self.in_flight += 1
+        try:
+            async with self._write_lock:
+                cursor = await self.conn.execute(sql, params)
+                return cursor.rowcount
         finally:
             self.in_flight -= 1
 

@@ -18,10 +18,14 @@ async def ensure_guild(tx: Transaction, guild_id: int, name: str, now: float) ->
 
 
 async def get_settings(db: Database, guild_id: int) -> dict[str, Any]:
-    rows = await db.fetchall(
-        "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
-    )
-    return {row["key"]: json.loads(row["value"]) for row in rows}
+    """A server's stored settings; read on every answer, so kept in memory once loaded."""
+    key = ("settings", guild_id)
+    if key not in db.memo:
+        rows = await db.fetchall(
+            "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
+        )
+        db.memo[key] = {row["key"]: json.loads(row["value"]) for row in rows}
+    return dict(db.memo[key])
 
 
 async def set_setting(db: Database, guild_id: int, key: str, value: Any, now: float) -> None:
@@ -33,7 +37,9 @@ async def set_setting(db: Database, guild_id: int, key: str, value: Any, now: fl
             "updated_at = excluded.updated_at",
             (guild_id, key, json.dumps(value), now),
         )
+    db.memo.pop(("settings", guild_id), None)
 
 
 async def reset_setting(db: Database, guild_id: int, key: str) -> None:
     await db.write("DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
+    db.memo.pop(("settings", guild_id), None)

@@ -8,11 +8,17 @@ from db.database import Database, Transaction
 async def remember_member(
     tx: Transaction, guild_id: int, user_id: int, display_name: str, now: float
 ) -> None:
+    """Store a member's display name, unless it is the one already stored."""
+    name = display_name[:100]
+    key = ("member", guild_id, user_id)
+    if tx.database.memo.get(key) == name:
+        return  # every answer calls this; most change nothing
+    tx.database.memo[key] = name
     await tx.execute(
         "INSERT INTO members (guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
         "seen_at = excluded.seen_at",
-        (guild_id, user_id, display_name[:100], now),
+        (guild_id, user_id, name, now),
     )
 
 

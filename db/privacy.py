@@ -20,6 +20,9 @@ MEMBER_RECORDS = {
     "duel_answers": "DELETE FROM duel_answers WHERE user_id = :user AND duel_id IN "
     "(SELECT duel_id FROM duels WHERE guild_id = :guild)",
     "reports": "DELETE FROM reports WHERE guild_id = :guild AND user_id = :user",
+    "practice_cards": "DELETE FROM practice_cards WHERE guild_id = :guild AND user_id = :user",
+    "practice_sessions": "DELETE FROM practice_sessions "
+    "WHERE guild_id = :guild AND user_id = :user",
     "members": "DELETE FROM members WHERE guild_id = :guild AND user_id = :user",
 }
 
@@ -35,6 +38,9 @@ EXPORTS = {
     "finished_at FROM duels WHERE guild_id = :guild ORDER BY duel_id",
     "member": "SELECT user_id, display_name, seen_at FROM members WHERE guild_id = :guild "
     "ORDER BY user_id",
+    "review_card": "SELECT user_id, item_id, state, step, stability, difficulty, due_at, "
+    "last_review_at, reviews, lapses FROM practice_cards WHERE guild_id = :guild "
+    "ORDER BY user_id, item_id",
 }
 
 
@@ -44,6 +50,7 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     async with db.transaction() as tx:
         for table, statement in MEMBER_RECORDS.items():
             removed[table] = await tx.execute(statement, {"guild": guild_id, "user": user_id})
+    db.memo.clear()  # cached rows of this member (streak, name) are gone too
     return removed
 
 

@@ -30,6 +30,7 @@ from bot.offline.world import (
     FakeMember,
     FakeMessage,
     FakeRole,
+    FakeUser,
     World,
 )
 
@@ -255,15 +256,13 @@ class OfflineDiscord:
         guild: FakeGuild | None = None,
     ) -> FakeMember:
         guild = guild or self.guild
-        for member in guild.members.values():
-            if member.name == name:
-                return member
-        user = next((u for u in self.world.users.values() if u.name == name), None)
+        user = self.world.users_by_name.get(name)
+        if user is not None and user.id in guild.members:
+            return guild.members[user.id]
         if user is None:
-            from bot.offline.world import FakeUser
-
             user = FakeUser(self.world.snowflake(), name)
             self.world.users[user.id] = user
+            self.world.users_by_name[name] = user
         role_ids = [self.role(r, guild=guild).id for r in roles]
         if admin:
             role_ids.append(self.world.add_role(guild, "moderator", ADMIN_PERMISSIONS).id)

@@ -42,6 +42,7 @@ class Call:
     files: list[tuple[str, bytes]]
     status: int = 0
     response: Any = None
+    at: float = field(default_factory=time.perf_counter)  # real time, for benchmarks
 
 
 @dataclass

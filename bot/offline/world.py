@@ -389,6 +389,7 @@ class World:
         self.bot_user = FakeUser(self.application_id, "quizbot", bot=True)
         self.owner = FakeUser(self.snowflake(), "owner")
         self.users: dict[int, FakeUser] = {self.bot_user.id: self.bot_user}
+        self.users_by_name: dict[str, FakeUser] = {self.bot_user.name: self.bot_user}
         self.guilds: dict[int, FakeGuild] = {}
         self.channels: dict[int, FakeChannel] = {}
         self.messages: dict[int, FakeMessage] = {}

@@ -438,7 +438,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
     # -- answering ----------------------------------------------------------------------------
 
     async def _open_post(
-        self, interaction: discord.Interaction, post_id: int
+        self, interaction: discord.Interaction, post_id: int, *, check_answered: bool = True
     ) -> tuple[queries.PostRow, Item]:
         post = await queries.get_post(self.bot.db, post_id)
         item = await self.bot.catalogs.get(post.guild_id, post.item_id) if post else None
@@ -446,9 +446,10 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
             raise UserError("This question no longer exists.")
         if not post.is_open or self.bot.clock.time() >= post.closes_at:
             raise UserError("This question is closed: the answer has been revealed.")
-        answered = await queries.answer_time(self.bot.db, post_id, interaction.user.id)
-        if answered is not None:
-            raise UserError(f"You already answered this question {ts(answered)}.")
+        if check_answered:
+            answered = await queries.answer_time(self.bot.db, post_id, interaction.user.id)
+            if answered is not None:
+                raise UserError(f"You already answered this question {ts(answered)}.")
         return post, item
 
     async def open_answer_modal(self, interaction: discord.Interaction, post_id: int) -> None:
@@ -467,7 +468,9 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         )
 
     async def answer(self, interaction: discord.Interaction, post_id: int, reply: str) -> None:
-        post, item = await self._open_post(interaction, post_id)
+        # No "already answered?" read here: the unique (post, member) index refuses a second
+        # answer inside record_answer, which saves a round trip on the busiest path.
+        post, item = await self._open_post(interaction, post_id, check_answered=False)
         result = grade(item, reply)
         stored_reply = reply[:4000]
         config = await get_config(self.bot.db, post.guild_id)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 WIDTH_PX, HEIGHT_PX, DPI = 800, 500, 100
 BACKGROUND = "#2b2d31"  # Discord's dark message background
@@ -32,6 +32,10 @@ class CardData:
 
 
 def render_card(data: CardData) -> bytes:
+    # Imported on first use: matplotlib costs most of a second, which start-up need not pay.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor=BACKGROUND)
     FigureCanvasAgg(figure)
     figure.text(0.04, 0.93, data.name, color=TEXT, fontsize=20, fontweight="bold")

@@ -9,7 +9,6 @@ CREATE TABLE member_totals (
     correct   INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (guild_id, user_id)
 ) WITHOUT ROWID;
-CREATE INDEX member_totals_by_points ON member_totals (guild_id, points);
 
 -- The same per period of the server's calendar: "week:2026-03-16" (its Monday) or
 -- "month:2026-03", in the server's daily-question time zone (UTC without one).
@@ -22,7 +21,6 @@ CREATE TABLE member_periods (
     correct   INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (guild_id, period, user_id)
 ) WITHOUT ROWID;
-CREATE INDEX member_periods_by_points ON member_periods (guild_id, period, points);
 
 -- Answers per member per local day, for the activity chart of /stats.
 CREATE TABLE member_days (
@@ -42,24 +40,56 @@ CREATE TABLE member_topics (
     PRIMARY KEY (guild_id, user_id, topic)
 ) WITHOUT ROWID;
 
--- Answers logged before this migration, bucketed by UTC date.
+-- The server-local date of each answer (its daily-question time zone, else UTC); the
+-- summaries are keyed by it. Answers logged before this migration get their UTC date.
+ALTER TABLE answers ADD COLUMN day TEXT NOT NULL DEFAULT '';
+UPDATE answers SET day = date(answered_at, 'unixepoch');
+
+-- SQLite keeps the summaries itself, in the transaction that logs the answer: one statement
+-- from Python instead of five, and no way to log an answer and forget a summary.
+CREATE TRIGGER answers_update_summaries AFTER INSERT ON answers BEGIN
+    INSERT INTO member_totals (guild_id, user_id, points, answers, correct)
+    VALUES (NEW.guild_id, NEW.user_id, CASE WHEN NEW.context = 'daily' THEN NEW.points ELSE 0 END,
+            1, NEW.correct)
+    ON CONFLICT (guild_id, user_id) DO UPDATE SET points = points + excluded.points,
+        answers = answers + 1, correct = correct + excluded.correct;
+    INSERT INTO member_periods (guild_id, period, user_id, points, answers, correct)
+    VALUES (NEW.guild_id, 'week:' || date(NEW.day, 'weekday 0', '-6 days'), NEW.user_id,
+            CASE WHEN NEW.context = 'daily' THEN NEW.points ELSE 0 END, 1, NEW.correct)
+    ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points,
+        answers = answers + 1, correct = correct + excluded.correct;
+    INSERT INTO member_periods (guild_id, period, user_id, points, answers, correct)
+    VALUES (NEW.guild_id, 'month:' || substr(NEW.day, 1, 7), NEW.user_id,
+            CASE WHEN NEW.context = 'daily' THEN NEW.points ELSE 0 END, 1, NEW.correct)
+    ON CONFLICT (guild_id, period, user_id) DO UPDATE SET points = points + excluded.points,
+        answers = answers + 1, correct = correct + excluded.correct;
+    INSERT INTO member_days (guild_id, user_id, day, answers)
+    VALUES (NEW.guild_id, NEW.user_id, NEW.day, 1)
+    ON CONFLICT (guild_id, user_id, day) DO UPDATE SET answers = answers + 1;
+    INSERT INTO member_topics (guild_id, user_id, topic, answers, correct)
+    VALUES (NEW.guild_id, NEW.user_id, NEW.topic, 1, NEW.correct)
+    ON CONFLICT (guild_id, user_id, topic) DO UPDATE SET answers = answers + 1,
+        correct = correct + excluded.correct;
+END;
+
+-- Summaries of the answers logged before this migration.
 INSERT INTO member_totals (guild_id, user_id, points, answers, correct)
 SELECT guild_id, user_id, sum(CASE WHEN context = 'daily' THEN points ELSE 0 END), count(*),
        sum(correct)
 FROM answers GROUP BY guild_id, user_id;
 
 INSERT INTO member_periods (guild_id, period, user_id, points, answers, correct)
-SELECT guild_id, 'week:' || date(answered_at, 'unixepoch', 'weekday 0', '-6 days'), user_id,
+SELECT guild_id, 'week:' || date(day, 'weekday 0', '-6 days'), user_id,
        sum(CASE WHEN context = 'daily' THEN points ELSE 0 END), count(*), sum(correct)
 FROM answers GROUP BY 1, 2, 3;
 
 INSERT INTO member_periods (guild_id, period, user_id, points, answers, correct)
-SELECT guild_id, 'month:' || strftime('%Y-%m', answered_at, 'unixepoch'), user_id,
+SELECT guild_id, 'month:' || substr(day, 1, 7), user_id,
        sum(CASE WHEN context = 'daily' THEN points ELSE 0 END), count(*), sum(correct)
 FROM answers GROUP BY 1, 2, 3;
 
 INSERT INTO member_days (guild_id, user_id, day, answers)
-SELECT guild_id, user_id, date(answered_at, 'unixepoch'), count(*) FROM answers GROUP BY 1, 2, 3;
+SELECT guild_id, user_id, day, count(*) FROM answers GROUP BY 1, 2, 3;
 
 INSERT INTO member_topics (guild_id, user_id, topic, answers, correct)
 SELECT guild_id, user_id, topic, count(*), sum(correct) FROM answers GROUP BY 1, 2, 3;

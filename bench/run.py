@@ -1,0 +1,73 @@
+"""Run every benchmark and print one table: value, target, physical limit, ratio, pass/fail.
+
+Run: `python bench/run.py [--scale 1.0] [--json results.json] [--only NAME ...]`.
+The default run is sized to finish in under three minutes on a 2-core machine; `--scale`
+multiplies every benchmark's size. Benchmarks are not tests: the machines are shared and
+noisy, so the table is for reading (and for comparing ratios measured in one run), and the
+exit code is 0 unless a benchmark crashed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+import time
+import traceback
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import Row, print_table
+
+# (module, its share of --scale): shares keep the default run within its time budget.
+BENCHMARKS = {
+    "bank_load": 1.0,
+    "grading": 1.0,
+    "answer_burst": 1.0,
+    "duel_storm": 1.0,
+    "leaderboard": 0.3,
+    "startup": 1.0,
+    "scheduler": 0.2,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--json", type=Path, help="also write the rows to this file")
+    parser.add_argument("--only", nargs="*", choices=sorted(BENCHMARKS), help="run just these")
+    args = parser.parse_args(argv)
+    rows: list[Row] = []
+    crashed = []
+    started = time.perf_counter()
+    for name, share in BENCHMARKS.items():
+        if args.only and name not in args.only:
+            continue
+        print(f"running {name}...", file=sys.stderr, flush=True)
+        begun = time.perf_counter()
+        try:
+            module = importlib.import_module(f"bench.{name}")
+            result = module.run(args.scale * share)
+        except Exception:
+            traceback.print_exc()
+            crashed.append(name)
+            continue
+        for entry in result:
+            entry["benchmark"] = name
+        rows += result
+        print(f"  {name}: {time.perf_counter() - begun:.1f} s", file=sys.stderr, flush=True)
+    print_table(rows)
+    print(f"\n{len(rows)} rows in {time.perf_counter() - started:.0f} s", end="")
+    failed = [r["metric"] for r in rows if r["passed"] is False]
+    print(f"; below target: {', '.join(failed) if failed else 'none'}")
+    if crashed:
+        print(f"crashed: {', '.join(crashed)}")
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
