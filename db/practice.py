@@ -79,26 +79,31 @@ async def update_card(
     change: Callable[[CardState | None], CardState],
 ) -> CardState:
     """Read a card (None when the member never met the question), apply ``change`` and store
-    the result, in one transaction so two answers at once cannot lose a review."""
+    the result.
+
+    Every answer anywhere lands here, so this is two trips to the database rather than a
+    four-statement transaction. Only the member's own answers write their card; the one race
+    left, the same member answering the same question twice in the same instant, would drop
+    one review, which the next answer corrects.
+    """
     key = (guild_id, user_id, item_id)
-    async with db.transaction() as tx:
-        row = await tx.fetchone(
-            f"SELECT {_CARD_COLUMNS} FROM practice_cards "
-            "WHERE guild_id = ? AND user_id = ? AND item_id = ?",
-            key,
-        )
-        card = change(_card(row) if row else None)
-        await tx.execute(
-            f"INSERT INTO practice_cards (guild_id, user_id, item_id, {_CARD_COLUMNS}) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (guild_id, user_id, item_id) DO UPDATE SET state = excluded.state, "
-            "step = excluded.step, stability = excluded.stability, "
-            "difficulty = excluded.difficulty, due_at = excluded.due_at, "
-            "last_review_at = excluded.last_review_at, reviews = excluded.reviews, "
-            "lapses = excluded.lapses",
-            (*key, card.state, card.step, card.stability, card.difficulty, card.due_at,
-             card.last_review_at, card.reviews, card.lapses),
-        )  # fmt: skip
+    row = await db.fetchone(
+        f"SELECT {_CARD_COLUMNS} FROM practice_cards "
+        "WHERE guild_id = ? AND user_id = ? AND item_id = ?",
+        key,
+    )
+    card = change(_card(row) if row else None)
+    await db.write_one(
+        f"INSERT INTO practice_cards (guild_id, user_id, item_id, {_CARD_COLUMNS}) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id, item_id) DO UPDATE SET state = excluded.state, "
+        "step = excluded.step, stability = excluded.stability, "
+        "difficulty = excluded.difficulty, due_at = excluded.due_at, "
+        "last_review_at = excluded.last_review_at, reviews = excluded.reviews, "
+        "lapses = excluded.lapses",
+        (*key, card.state, card.step, card.stability, card.difficulty, card.due_at,
+         card.last_review_at, card.reviews, card.lapses),
+    )  # fmt: skip
     return card
 
 
