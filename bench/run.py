@@ -10,16 +10,17 @@ exit code is 0 unless a benchmark crashed.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
+import subprocess
 import sys
 import time
-import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Row, print_table
+from bench.common import Row, print_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # (module, its share of --scale): shares keep the default run within its time budget.
 BENCHMARKS = {
@@ -31,6 +32,26 @@ BENCHMARKS = {
     "startup": 1.0,
     "scheduler": 0.2,
 }
+
+
+def run_isolated(name: str, scale: float) -> list[Row]:
+    """One benchmark in a fresh interpreter: no benchmark pays for another's garbage."""
+    code = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); "
+        "import importlib; module = importlib.import_module('bench.' + sys.argv[2]); "
+        "print('ROWS' + json.dumps(module.run(float(sys.argv[3]))))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(ROOT), name, str(scale)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    for line in done.stdout.splitlines():
+        if line.startswith("ROWS"):
+            rows: list[Row] = json.loads(line[4:])
+            return rows
+    raise RuntimeError(f"{name} crashed (exit {done.returncode}):\n{done.stderr[-3000:]}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,10 +69,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"running {name}...", file=sys.stderr, flush=True)
         begun = time.perf_counter()
         try:
-            module = importlib.import_module(f"bench.{name}")
-            result = module.run(args.scale * share)
-        except Exception:
-            traceback.print_exc()
+            result = run_isolated(name, args.scale * share)
+        except RuntimeError as exc:
+            print(exc, file=sys.stderr)
             crashed.append(name)
             continue
         for entry in result:

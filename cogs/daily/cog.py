@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 POST_JOB = "daily:post:{}"
+POSTS_AT_ONCE = 16
 REVEAL_JOB = "daily:reveal:{}"
 
 
@@ -52,6 +54,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
 
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
+        self._posting = asyncio.Semaphore(POSTS_AT_ONCE)
         super().__init__()
 
     # -- start-up -----------------------------------------------------------------------------
@@ -301,6 +304,12 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
 
     async def scheduled_post(self, guild_id: int) -> None:
         await self.bot.wait_until_ready()
+        # Thousands of servers pick 09:00. Posting a few at a time, rather than starting them
+        # all at once, makes the first ones land at once instead of after everyone's.
+        async with self._posting:
+            await self._scheduled_post(guild_id)
+
+    async def _scheduled_post(self, guild_id: int) -> None:
         schedule = await queries.get_schedule(self.bot.db, guild_id)
         if schedule is None or schedule.paused:
             return
