@@ -18,7 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Row, print_table  # noqa: E402
+from bench.common import Row, print_table
 
 ROOT = Path(__file__).resolve().parent.parent
 
