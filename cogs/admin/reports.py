@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from bot.errors import UserError, guarded, send_ephemeral
 from bot.ui.embeds import brand_embed, truncate
+from bot.ui.lookup import cog_of
 from bot.ui.report import REASON_LIMIT
 from cogs.admin.checks import admin_only, require_admin
 from db import banks
@@ -23,10 +24,7 @@ SHOWN_REPORTS = 5  # one row of five buttons per action
 
 
 def _cog(interaction: discord.Interaction) -> ReportCog:
-    cog = getattr(interaction.client, "get_cog", lambda name: None)("Reports")
-    if not isinstance(cog, ReportCog):
-        raise RuntimeError("the reports cog is not loaded")
-    return cog
+    return cog_of(interaction, ReportCog)
 
 
 class ReportAction(

@@ -34,6 +34,12 @@ POSTS_AT_ONCE = 16
 REVEAL_JOB = "daily:reveal:{}"
 
 
+def _next_post(schedule: queries.ScheduleRow, after: datetime) -> datetime:
+    """The schedule's next post strictly after ``after``, in UTC."""
+    post_time = rounds.parse_post_time(schedule.post_time)
+    return rounds.next_post_after(after, post_time, rounds.parse_timezone(schedule.timezone))
+
+
 def ts(seconds: float, style: str = "R") -> str:
     return f"<t:{int(seconds)}:{style}>"
 
@@ -72,9 +78,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
                     "Daily post for guild %s was due %s, over %s ago: skipped",
                     schedule.guild_id, due.isoformat(), rounds.MISSED_POST_GRACE,
                 )  # fmt: skip
-                zone = rounds.parse_timezone(schedule.timezone)
-                post_time = rounds.parse_post_time(schedule.post_time)
-                due = rounds.next_post_after(now, post_time, zone)
+                due = _next_post(schedule, now)
                 await queries.set_next_post(self.bot.db, schedule.guild_id, due.timestamp())
             self._schedule_post(schedule.guild_id, due)
         for post in await queries.open_posts(self.bot.db):
@@ -231,11 +235,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
     async def resume(self, interaction: discord.Interaction) -> None:
         schedule = await self._require_schedule(interaction)
         now = self.bot.clock.now()
-        nxt = rounds.next_post_after(
-            now,
-            rounds.parse_post_time(schedule.post_time),
-            rounds.parse_timezone(schedule.timezone),
-        )
+        nxt = _next_post(schedule, now)
         await queries.set_paused(self.bot.db, schedule.guild_id, False, None, now.timestamp())
         await queries.set_next_post(self.bot.db, schedule.guild_id, nxt.timestamp())
         self._schedule_post(schedule.guild_id, nxt)
@@ -267,11 +267,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         if schedule.paused or schedule.next_post_at is None:
             raise UserError("The daily question is paused: there is no next post to skip.")
         skipped = datetime.fromtimestamp(schedule.next_post_at, UTC)
-        nxt = rounds.next_post_after(
-            skipped,
-            rounds.parse_post_time(schedule.post_time),
-            rounds.parse_timezone(schedule.timezone),
-        )
+        nxt = _next_post(schedule, skipped)
         await queries.set_next_post(self.bot.db, schedule.guild_id, nxt.timestamp())
         self._schedule_post(schedule.guild_id, nxt)
         await interaction.response.send_message(
@@ -314,11 +310,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         if schedule is None or schedule.paused:
             return
         now = self.bot.clock.now()
-        nxt = rounds.next_post_after(
-            now,
-            rounds.parse_post_time(schedule.post_time),
-            rounds.parse_timezone(schedule.timezone),
-        )
+        nxt = _next_post(schedule, now)
         await queries.set_next_post(self.bot.db, guild_id, nxt.timestamp())
         posted = await self.post_question(schedule, next_post=nxt)
         refreshed = await queries.get_schedule(self.bot.db, guild_id)
@@ -336,11 +328,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
             next_post = (
                 datetime.fromtimestamp(schedule.next_post_at, UTC)
                 if schedule.next_post_at and not schedule.paused
-                else rounds.next_post_after(
-                    now,
-                    rounds.parse_post_time(schedule.post_time),
-                    rounds.parse_timezone(schedule.timezone),
-                )
+                else _next_post(schedule, now)
             )
         item, new_rotation = await self._pick(schedule)
         if item is None:

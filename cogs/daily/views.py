@@ -10,6 +10,7 @@ import discord
 
 from bank.schema import Item
 from bot.errors import guarded
+from bot.ui.lookup import cog_of
 from bot.ui.question import answer_choices, reply_for_choice
 from bot.ui.report import ReportButton
 
@@ -18,12 +19,9 @@ if TYPE_CHECKING:
 
 
 def _cog(interaction: discord.Interaction) -> DailyCog:
-    from cogs.daily.cog import DailyCog
+    from cogs.daily.cog import DailyCog  # the cog imports this module: look it up at call time
 
-    cog = getattr(interaction.client, "get_cog", lambda name: None)("Daily")
-    if not isinstance(cog, DailyCog):
-        raise RuntimeError("the daily cog is not loaded")
-    return cog
+    return cog_of(interaction, DailyCog)
 
 
 class ChoiceButton(

@@ -9,6 +9,7 @@ import discord
 
 from bank.schema import Item
 from bot.errors import guarded
+from bot.ui.lookup import cog_of
 from bot.ui.question import answer_choices, reply_for_choice
 
 if TYPE_CHECKING:
@@ -16,12 +17,9 @@ if TYPE_CHECKING:
 
 
 def _cog(interaction: discord.Interaction) -> DuelCog:
-    from cogs.duel.cog import DuelCog
+    from cogs.duel.cog import DuelCog  # the cog imports this module: look it up at call time
 
-    cog = getattr(interaction.client, "get_cog", lambda name: None)("Duel")
-    if not isinstance(cog, DuelCog):
-        raise RuntimeError("the duel cog is not loaded")
-    return cog
+    return cog_of(interaction, DuelCog)
 
 
 def _button(label: str, custom_id: str, style: discord.ButtonStyle, disabled: bool) -> Any:

@@ -16,6 +16,7 @@ from bank.grading import Grade
 from bank.schema import QUICK_KINDS, Item, KeypointsItem
 from bot.errors import guarded
 from bot.ui.embeds import BRAND_COLOUR, truncate
+from bot.ui.lookup import cog_of
 from bot.ui.question import answer_choices, answer_summary, question_embed, reply_for_choice
 from bot.ui.question import verdict_embed as shared_verdict_embed
 from bot.ui.report import ReportButton
@@ -28,12 +29,11 @@ MODE_NAMES = {"quiz": "Quiz", "review": "Review"}
 
 
 def _cog(interaction: discord.Interaction) -> PracticeCog:
-    from cogs.practice.cog import PracticeCog
+    from cogs.practice.cog import (
+        PracticeCog,  # the cog imports this module: look it up at call time
+    )
 
-    cog = getattr(interaction.client, "get_cog", lambda name: None)("Practice")
-    if not isinstance(cog, PracticeCog):
-        raise RuntimeError("the practice cog is not loaded")
-    return cog
+    return cog_of(interaction, PracticeCog)
 
 
 def _button(label: str, custom_id: str, style: discord.ButtonStyle) -> Any:
