@@ -19,9 +19,10 @@ Never raises on a string; replies are graded on their first 4000 characters.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from bank.confusables import ConfusableTable, builtin_confusables
 from bank.matching import (
@@ -36,16 +37,16 @@ from bank.matching import (
     is_negated,
     make_phrase,
     make_vocabulary,
+    may_occur_exactly,
     span_distance,
     whole_edits,
 )
 from bank.normalize import (
     MAX_REPLY_CHARS,
     Text,
-    clean_markup,
-    fold,
     normalize_reply,
     phrase_tokens,
+    prepare,
     stem,
     tokenize,
 )
@@ -87,7 +88,7 @@ def _quote(text: str) -> str:
 # --- answer keys: what counts as right and what as a rival, per item ------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity: cheap
 class Candidate:
     """A phrase the reply may name: an accepted answer or a rival."""
 
@@ -97,7 +98,7 @@ class Candidate:
     why: str = ""  # rival: "a different technique from 'top-p'"; synonym: "another name for ..."
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class AnswerKey:
     accepted: tuple[Candidate, ...]
     rivals: tuple[Candidate, ...]
@@ -105,17 +106,17 @@ class AnswerKey:
     shown: str  # the answer named in "no match" reasons
     vocabulary: Vocabulary
     tokens: frozenset[str]  # every token of every candidate
-
-    @property
-    def candidates(self) -> tuple[Candidate, ...]:
-        return self.accepted + self.rivals
+    candidates: tuple[Candidate, ...]  # accepted first, then rivals
+    # A reply word -> the candidates that can only be found exactly when it is present:
+    # their first word, their words run together, the first half of a word written as two.
+    by_token: dict[str, tuple[int, ...]]
 
 
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 
 
 def _variants(label: str) -> list[str]:
-    """"Nucleus (top-p) sampling" is also "Nucleus sampling" and "top-p"."""
+    """A choice "Nucleus (top-p) sampling" is also "Nucleus sampling" and "top-p"."""
     variants = [label]
     if "(" in label:
         variants.append(_PARENTHESIS.sub(" ", label))
@@ -135,11 +136,12 @@ def _build_key(
     rivals_out: list[Candidate] = []
     for label, answer, why in accepted:
         phrase = make_phrase(label)
-        if phrase is not None and phrase.joined not in by_form:
-            candidate = Candidate(phrase, True, answer, why)
-            accepted_out.append(candidate)
-            by_form[phrase.joined] = candidate
-            by_form.setdefault(f" {phrase.squashed} ", candidate)
+        if phrase is None or phrase.joined in by_form or f" {phrase.squashed} " in by_form:
+            continue  # the same words as an earlier phrasing, maybe run together
+        candidate = Candidate(phrase, True, answer, why)
+        accepted_out.append(candidate)
+        by_form[phrase.joined] = candidate
+        by_form.setdefault(f" {phrase.squashed} ", candidate)
     for label, why in rivals:
         phrase = make_phrase(label)
         squashed = f" {phrase.squashed} " if phrase is not None else ""
@@ -151,7 +153,23 @@ def _build_key(
     candidates = (*accepted_out, *rivals_out)
     vocabulary = make_vocabulary(c.phrase for c in candidates)
     tokens = frozenset(token for c in candidates for token in c.phrase.tokens)
-    return AnswerKey(tuple(accepted_out), tuple(rivals_out), by_form, shown, vocabulary, tokens)
+    by_token: dict[str, list[int]] = {}
+    for number, candidate in enumerate(candidates):
+        phrase = candidate.phrase
+        keys = {phrase.tokens[0], phrase.squashed}
+        keys.update(head_token for head_token, _ in phrase.split_heads)
+        for token in keys:
+            by_token.setdefault(token, []).append(number)
+    return AnswerKey(
+        tuple(accepted_out),
+        tuple(rivals_out),
+        by_form,
+        shown,
+        vocabulary,
+        tokens,
+        candidates,
+        {token: tuple(numbers) for token, numbers in by_token.items()},
+    )
 
 
 def _confusable_parts(
@@ -176,7 +194,32 @@ def _contains_words(container: str, phrase: str) -> bool:
     return inner.strip() != "" and inner in " " + container + " "
 
 
-@lru_cache(maxsize=4096)
+_CACHE_SIZE = 8192
+_Cached = TypeVar("_Cached")
+
+
+def _per_item(
+    build: Callable[[Any, ConfusableTable], _Cached],
+) -> Callable[[Any, ConfusableTable], _Cached]:
+    """Cache what an item compiles to, by identity: hashing a whole item costs more than
+    the lookup saves, and the bank's items live as long as the bot. Entries keep their item
+    alive, so an id is never reused while cached; the cache is emptied when full."""
+    cache: dict[tuple[int, int], tuple[object, object, _Cached]] = {}
+
+    def cached(item: Any, table: ConfusableTable) -> _Cached:
+        entry = cache.get((id(item), id(table)))
+        if entry is not None and entry[0] is item and entry[1] is table:
+            return entry[2]
+        value = build(item, table)
+        if len(cache) >= _CACHE_SIZE:
+            cache.clear()
+        cache[(id(item), id(table))] = (item, table, value)
+        return value
+
+    return cached
+
+
+@_per_item
 def _short_key(item: ShortItem, table: ConfusableTable) -> AnswerKey:
     answers = list(item.answers)
     accepted = [(variant, answer, "") for answer in answers for variant in _variants(answer)]
@@ -195,27 +238,35 @@ Verdict = Literal["accepted", "rival", "hedge", "negated", "none", "empty"]
 class Judgement:
     verdict: Verdict
     grade: Grade
-    choice: Candidate | None = None  # the candidate the verdict is about
 
 
+@lru_cache(maxsize=_CACHE_SIZE)  # verdicts repeat; candidates hash by identity
 def _accepted(candidate: Candidate, how: str) -> Judgement:
-    if candidate.why:
-        reason = f"accepted: {candidate.why}"
-    else:
+    if not candidate.why:
         reason = f"accepted: {how} {_quote(candidate.answer)}"
-    return Judgement("accepted", Grade(True, 1.0, (candidate.answer,), reason), candidate)
+        matched = candidate.answer
+    else:  # a synonym from the confusables table
+        matched = candidate.phrase.label
+        exact = how == "matches"
+        reason = f"accepted: {candidate.why}" if exact else f"accepted: {how} {_quote(matched)}"
+        if not exact:
+            reason += f", another name for {_quote(candidate.answer)}"
+    return Judgement("accepted", Grade(True, 1.0, (matched,), reason))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)  # verdicts repeat; candidates hash by identity
 def _rival(candidate: Candidate, closer: bool = False) -> Judgement:
     if closer:
         reason = f"not accepted: closer to {_quote(candidate.answer)}, {candidate.why}"
     else:
         reason = f"not accepted: {_quote(candidate.answer)} is {candidate.why}"
-    return Judgement("rival", Grade(False, 0.0, (), reason), candidate)
+    return Judgement("rival", Grade(False, 0.0, (), reason))
 
 
 def _hedge(first: str, second: str, joiner: str = "and") -> Judgement:
-    reason = f"not accepted: names two different answers ({_quote(first)} {joiner} {_quote(second)})"
+    reason = (
+        f"not accepted: names two different answers ({_quote(first)} {joiner} {_quote(second)})"
+    )
     return Judgement("hedge", Grade(False, 0.0, (), reason))
 
 
@@ -226,11 +277,13 @@ def _hedge_between(text: Text, one: Found, other: Found) -> Judgement:
     return _hedge(first[0].answer, second[0].answer, "or" if "or" in between else "and")
 
 
+@lru_cache(maxsize=_CACHE_SIZE)  # verdicts repeat; candidates hash by identity
 def _negated(candidate: Candidate) -> Judgement:
     reason = f"not accepted: says it is not {_quote(candidate.answer)}"
-    return Judgement("negated", Grade(False, 0.0, (), reason), candidate)
+    return Judgement("negated", Grade(False, 0.0, (), reason))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)  # verdicts repeat; candidates hash by identity
 def _no_match(key: AnswerKey) -> Judgement:
     reason = f"not accepted: no match for {_quote(key.shown)}" if key.shown else "not accepted"
     return Judgement("none", Grade(False, 0.0, (), reason))
@@ -241,6 +294,8 @@ Found = tuple[Candidate, Occurrence]
 
 def _outermost(found: list[Found]) -> list[Found]:
     """Drop finds inside a longer find: "lora" inside "quantized lora" is not "lora"."""
+    if len(found) < 2:
+        return found
     return [
         (candidate, occurrence)
         for candidate, occurrence in found
@@ -262,7 +317,7 @@ def _alternative(key: AnswerKey, text: Text, occurrence: Occurrence) -> str | No
 def _judge(key: AnswerKey, text: Text) -> Judgement:
     if not text.tokens:
         return Judgement("empty", _EMPTY)
-    whole = key.by_form.get(text.joined) or key.by_form.get(" " + "".join(text.tokens) + " ")
+    whole = key.by_form.get(text.joined) or key.by_form.get(f" {stem(''.join(text.words))} ")
     if whole is not None:
         return _accepted(whole, "matches") if whole.accepted else _rival(whole)
     judged = _judge_found(key, text, _outermost(_exact_finds(key, text)), "matches")
@@ -272,15 +327,17 @@ def _judge(key: AnswerKey, text: Text) -> Judgement:
 
 
 def _exact_finds(key: AnswerKey, text: Text) -> list[Found]:
-    joined, positions = text.joined, text.positions
-    pairs = text.pairs if len(text.tokens) > 1 else {}
-    found: list[Found] = []
-    for candidate in key.candidates:
-        phrase = candidate.phrase
-        # The substring and dict tests are cheap; find_exact then locates the words.
-        if phrase.joined in joined or phrase.squashed in positions or phrase.squashed in pairs:
-            found.extend((candidate, occurrence) for occurrence in find_exact(text, phrase))
-    return found
+    """Exact finds of every candidate whose first word (or run-together form) is in the reply."""
+    by_token = key.by_token
+    wanted: set[int] = set()
+    for token in by_token.keys() & text.token_set:
+        wanted.update(by_token[token])
+    candidates = key.candidates
+    return [
+        (candidates[number], occurrence)
+        for number in sorted(wanted)
+        for occurrence in find_exact(text, candidates[number].phrase)
+    ]
 
 
 def _judge_found(key: AnswerKey, text: Text, found: list[Found], how: str) -> Judgement | None:
@@ -327,7 +384,7 @@ def _judge_fuzzy(key: AnswerKey, text: Text) -> Judgement:
     if whole is not None:
         return whole
     index = FuzzyIndex(text, key.vocabulary)
-    if index.nothing_near() and key.tokens.isdisjoint(text.positions):
+    if index.nothing_near() and key.tokens.isdisjoint(text.token_set):
         return _no_match(key)
     found = [
         (c, o)
@@ -394,11 +451,11 @@ def _choice_key(item: McqItem, index: int, table: ConfusableTable) -> AnswerKey:
     return _build_key(accepted + synonyms, rivals + confusable_rivals, choice)
 
 
-@lru_cache(maxsize=4096)
+@_per_item
 def _mcq_key(item: McqItem, table: ConfusableTable) -> McqKey:
     keys = tuple(_choice_key(item, index, table) for index in range(len(item.choices)))
     tokens = tuple(phrase_tokens(choice) for choice in item.choices)
-    numeric = any(len(t) == 1 and t[0][0].isdigit() for t in tokens)
+    numeric = any(_NUMBER.fullmatch(choice.strip()) for choice in item.choices)
     letter = item.answer.strip().upper()[:1] if isinstance(item.answer, str) else ""
     correct = LETTERS.find(letter) if letter else -1
     return McqKey(keys, len(item.choices), correct, numeric, tokens)
@@ -426,6 +483,7 @@ _PICK_THEN_TEXT = re.compile(
     r"(?P<rest>.*)",
     re.DOTALL,
 )
+_NUMBER = re.compile(r"[-+]?\d[\d.,]*%?")
 _ORDINALS = {"first": 0, "second": 1, "third": 2, "fourth": 3, "fifth": 4, "sixth": 5}
 _ORDINAL_RE = re.compile(
     r"(?:(?P<word>first|second|third|fourth|fifth|sixth)|(?P<number>[1-6])(?:st|nd|rd|th))"
@@ -433,10 +491,9 @@ _ORDINAL_RE = re.compile(
 )
 
 
-def _light_clean(reply: str) -> str:
-    """Markup removed, folded, whitespace collapsed, leading filler dropped: for letter forms."""
-    text = " ".join(fold(clean_markup(reply[:MAX_REPLY_CHARS])).split())
-    return _MCQ_FILLER.sub("", text, count=1)
+def _light_clean(prepared: str) -> str:
+    """A prepared reply with whitespace collapsed and leading filler dropped: for letter forms."""
+    return _MCQ_FILLER.sub("", " ".join(prepared.split()), count=1)
 
 
 def _pick_index(token: str, mcq: McqKey) -> int | None:
@@ -466,11 +523,11 @@ def _picks(light: str, mcq: McqKey) -> list[int] | None:
     for word in words:
         if word in _PICK_LIST_WORDS:
             continue
-        index = _pick_index(word, mcq) if len(word) <= 2 else None
-        if index is None:
+        pick = _pick_index(word, mcq) if len(word) <= 2 else None
+        if pick is None:
             return None
-        if index not in picks:
-            picks.append(index)
+        if pick not in picks:
+            picks.append(pick)
     return picks or None
 
 
@@ -478,9 +535,10 @@ def _grade_mcq(item: McqItem, reply: str, table: ConfusableTable) -> Grade:
     mcq = _mcq_key(item, table)
     if not 0 <= mcq.correct < mcq.count:
         return Grade(False, 0.0, reason="not accepted: this question has no valid answer")
-    light = _light_clean(reply)
-    if not light:
+    prepared = prepare(reply)
+    if not prepared.strip():
         return _EMPTY
+    light = _light_clean(prepared)
     picks = _picks(light, mcq)
     if picks is not None:
         return _graded_picks(picks, mcq)
@@ -489,7 +547,7 @@ def _grade_mcq(item: McqItem, reply: str, table: ConfusableTable) -> Grade:
         graded = _graded_labelled(labelled, mcq)
         if graded is not None:
             return graded
-    text = normalize_reply(reply)
+    text = tokenize(prepared, strip_filler=True)
     judged = _judge(mcq.keys[mcq.correct], text)
     if judged.verdict == "none":
         return _unique_fit(text, mcq) or judged.grade
@@ -612,13 +670,18 @@ _TF_SHORTCODES = re.compile(
     r"|x|cross_mark|negative_squared_cross_mark|heavy_multiplication_x|thumbsdown|-1|no_entry"
     r"|no_entry_sign):"
 )
-_TRUE_CODES = frozenset({"white_check_mark", "heavy_check_mark", "ballot_box_with_check"})
-_TRUE_CODES |= {"thumbsup", "+1", "ok"}
+_TRUE_CODES = frozenset(
+    {"white_check_mark", "heavy_check_mark", "ballot_box_with_check", "thumbsup", "+1", "ok"}
+)
 
-_TRUE_WORDS = ("true", "yes", "y", "yep", "yeah", "yup", "ya", "yea", "yeh", "yess", "yesss")
-_TRUE_WORDS += ("correct", "right", "t", "affirmative", "indeed", "agree", "ture", "treu")
-_FALSE_WORDS = ("false", "no", "n", "nope", "nah", "nay", "noo", "nooo", "wrong", "incorrect")
-_FALSE_WORDS += ("f", "untrue", "disagree", "flase", "fasle", "falsy")
+_TRUE_WORDS = [
+    *("true", "yes", "y", "yep", "yeah", "yup", "ya", "yea", "yeh", "yess", "yesss"),
+    *("correct", "right", "t", "affirmative", "indeed", "agree", "ture", "treu"),
+]
+_FALSE_WORDS = [
+    *("false", "no", "n", "nope", "nah", "nay", "noo", "nooo", "wrong", "incorrect"),
+    *("f", "untrue", "disagree", "flase", "fasle", "falsy"),
+]
 _POLARITY = {stem(word): True for word in _TRUE_WORDS} | {
     stem(word): False for word in _FALSE_WORDS
 }
@@ -658,7 +721,8 @@ _AFTER_INTERJECTION = frozenset(
 )
 
 
-def _tf_text(reply: str) -> Text:
+def _tf_prepared(reply: str) -> str:
+    """The reply folded, with emoji and their :shortcodes: read as "true" or "false"."""
     reply = reply[:MAX_REPLY_CHARS]
     if ":" in reply:
         reply = _TF_SHORTCODES.sub(
@@ -666,7 +730,12 @@ def _tf_text(reply: str) -> Text:
         )
     if not reply.isascii():
         reply = reply.translate(_TF_SYMBOLS)
-    return tokenize(fold(clean_markup(reply)))
+    return prepare(reply)
+
+
+# A reply that is one polarity word and punctuation (most replies) needs no tokens.
+_ONE_WORD = {word: True for word in _TRUE_WORDS} | {word: False for word in _FALSE_WORDS}
+_AROUND_ONE_WORD = " \t\n.!?,;:*_~|`'\"()[]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -708,20 +777,29 @@ def _is_determiner(tokens: tuple[str, ...], clauses: tuple[int, ...], index: int
 
 
 def _grade_truefalse(item: TrueFalseItem, reply: str) -> Grade:
-    signals = _signals(_tf_text(reply))
-    if not signals:
-        return Grade(False, 0.0, reason="not accepted: no true or false found")
-    first_clause = signals[0].clause
-    verdicts = {s.says_true for s in signals if s.clause == first_clause}
-    # A later clause of strong words only ("yes. no.") contradicting the first is a hedge too.
-    verdicts |= {s.says_true for s in signals if s.strong and _lone_clause(signals, s.clause)}
-    if len(verdicts) > 1:
-        return Grade(False, 0.0, reason="not accepted: says both true and false")
-    said = verdicts.pop()
+    prepared = _tf_prepared(reply)
+    said = _ONE_WORD.get(prepared.strip(_AROUND_ONE_WORD))
+    if said is None:
+        signals = _signals(tokenize(prepared))
+        if not signals:
+            return Grade(False, 0.0, reason="not accepted: no true or false found")
+        first_clause = signals[0].clause
+        verdicts = {s.says_true for s in signals if s.clause == first_clause}
+        # A later clause of strong words only ("yes. no.") contradicting the first is a hedge.
+        verdicts |= {s.says_true for s in signals if s.strong and _lone_clause(signals, s.clause)}
+        if len(verdicts) > 1:
+            return Grade(False, 0.0, reason="not accepted: says both true and false")
+        said = verdicts.pop()
+    return _truefalse_verdict(item.answer, said)
+
+
+@lru_cache(maxsize=8)
+def _truefalse_verdict(item_answer: bool, said: bool) -> Grade:
     word = "true" if said else "false"
-    if said == item.answer:
+    if said == item_answer:
         return Grade(True, 1.0, (word,), f"accepted: {word}")
-    return Grade(False, 0.0, (), f"not accepted: the statement is {'true' if item.answer else 'false'}")
+    truth = "true" if item_answer else "false"
+    return Grade(False, 0.0, (), f"not accepted: the statement is {truth}")
 
 
 def _lone_clause(signals: list[_Signal], clause: int) -> bool:
@@ -738,8 +816,8 @@ class _Point:
     shown: str
 
 
-@lru_cache(maxsize=4096)
-def _points(item: KeypointsItem) -> tuple[_Point, ...]:
+@_per_item
+def _points(item: KeypointsItem, table: ConfusableTable) -> tuple[_Point, ...]:
     points = []
     for phrasings in item.points:
         phrases = tuple(p for p in (make_phrase(label) for label in phrasings) if p is not None)
@@ -748,13 +826,14 @@ def _points(item: KeypointsItem) -> tuple[_Point, ...]:
 
 
 _SHOWN_MISSING = 3
+_NO_TABLE = ConfusableTable(())  # keypoints do not use the confusables table
 
 
 def _grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
-    points = _points(item)
+    points = _points(item, _NO_TABLE)
     if not points:
         return Grade(False, 0.0, reason="not accepted: this question has no key points")
-    text = normalize_reply(reply)
+    text = tokenize(prepare(reply))  # points are searched anywhere: no filler to strip
     index: FuzzyIndex | None = None
     matched: list[str] = []
     missing: list[str] = []
@@ -786,6 +865,8 @@ def _find_exact_point(text: Text, point: _Point) -> tuple[str | None, bool]:
     """(the phrasing found, whether some phrasing was only found negated)."""
     denied = False
     for phrase in point.phrases:
+        if not may_occur_exactly(text, phrase):
+            continue
         for occurrence in find_exact(text, phrase):
             if not is_negated(text, occurrence.start):
                 return phrase.label, denied

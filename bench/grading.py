@@ -2,10 +2,12 @@
 
 Every item of the bank gets realistic replies: right answers written the way members write
 them (case, punctuation, markup, "I think it's ..."), typo'd and plural answers, near misses
-and other items' answers, letters and numbers for mcq, yes/no sentences for true/false, and
+and other items' answers, explanations, hedges ("X or Y") and negations; letters, numbers,
+choice texts and two picks for mcq; yes/no words, emoji and sentences for true/false; and
 600-character paragraphs for keypoints that mix the item's phrasings (some misspelt, some
-negated) with filler. Replies are generated once with a fixed seed, so runs are comparable,
-and each one is distinct text, so no cache is flattering the numbers.
+negated, some missing) with filler. Replies are generated once with a fixed seed, so runs
+are comparable. The grader keeps no cache of replies, so passing the same replies several
+times measures the same work each time.
 
 Speed is CPU time of this one process (the grader is single-threaded), the best of a few
 rounds, so other work on the machine disturbs it little. Targets, on one core of the 2-core
@@ -84,18 +86,26 @@ def dress(rng: random.Random, answer: str) -> str:
 
 
 def short_replies(rng: random.Random, item: ShortItem, others: Sequence[str]) -> list[str]:
+    """Eight replies, weighted like a channel's: mostly right, some typos and wrong guesses,
+    and one harder form (an explanation, a hedge or a negation) in turn."""
     answer = rng.choice(item.answers)
     wrong = rng.choice(item.reject) if item.reject else rng.choice(others)
+    harder = rng.choice(
+        (
+            f"{answer} because {rng.choice(_FILLER).lower()}",
+            f"{answer} or {wrong}",
+            f"not {answer}",
+        )
+    )
     return [
         dress(rng, answer),
         dress(rng, item.answers[0]),
+        dress(rng, rng.choice(item.answers)),
         typo(rng, answer),
         f"{answer}s",
         dress(rng, wrong),
         dress(rng, rng.choice(others)),
-        f"{answer} or {wrong}",
-        f"not {answer}",
-        f"{answer} because {rng.choice(_FILLER).lower()}",
+        harder,
     ]
 
 

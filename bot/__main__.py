@@ -9,6 +9,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -41,6 +42,19 @@ def version() -> str:
         return "unknown"
 
 
+def _utc_minute(text: str) -> datetime:
+    """``--start`` values: "2026-11-23 10:00" (or with a T), read as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date and time; write it as '2026-11-23 10:00' (UTC)"
+        ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.replace(tzinfo=UTC, second=0, microsecond=0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="quizbot", description=__doc__)
     parser.add_argument("--version", action="version", version=f"quizbot {version()}")
@@ -59,6 +73,37 @@ def build_parser() -> argparse.ArgumentParser:
     backup.add_argument("path", type=Path)
 
     commands.add_parser("health", help="exit 0 when the bot is alive and its database opens")
+
+    sandbox = commands.add_parser(
+        "sandbox", help="try the whole bot in this terminal, no Discord account needed"
+    )
+    sandbox.add_argument(
+        "--db",
+        type=Path,
+        metavar="PATH",
+        help="database file (default: data/sandbox.db, emptied at each start)",
+    )
+    sandbox.add_argument("--bank", type=Path, metavar="PATH", help="a bank file or folder to try")
+    sandbox.add_argument(
+        "--script",
+        type=Path,
+        metavar="FILE",
+        help="run the lines of FILE (- for stdin) and exit; status 1 at the first error",
+    )
+    sandbox.add_argument(
+        "--files",
+        type=Path,
+        metavar="DIR",
+        default=Path("data/sandbox-files"),
+        help="where attachments are saved (default: data/sandbox-files)",
+    )
+    sandbox.add_argument(
+        "--start",
+        type=_utc_minute,
+        metavar="'YYYY-MM-DD HH:MM'",
+        help="the fake clock's first reading, in UTC (default: now; for --script, "
+        "Monday 2026-11-23 10:00 so that a script prints the same every run)",
+    )
 
     bank = commands.add_parser("bank", help="question bank tools").add_subparsers(
         dest="bank_command", required=True, metavar="ACTION"
@@ -106,6 +151,18 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return asyncio.run(db_command(settings, args))
     if args.command == "health":
         return asyncio.run(health.check(settings))
+    if args.command == "sandbox":
+        from bot.sandbox import app as sandbox_app
+
+        return sandbox_app.main(
+            sandbox_app.Options(
+                db=args.db,
+                bank=args.bank or settings.bank,
+                script=args.script,
+                files=args.files,
+                start=args.start,
+            )
+        )
     if args.command == "bank":
         from bank import cli as bank_cli
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+import pytest
 
 from bank import load_bank_text
 from bot.__main__ import build_parser
@@ -34,3 +37,17 @@ def test_cli_commands_in_the_table_exist() -> None:
     parser = build_parser()
     known = set(parser._subparsers._group_actions[0].choices)  # type: ignore[union-attr]
     assert commands <= known, commands - known
+
+
+def test_the_grading_example_runs_on_the_bank_example(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The "How replies are graded" snippet, on the README's own bank example."""
+    snippet = next(b for b in re.findall(r"```python\n(.*?)```", README, re.S) if "grade(" in b)
+    bank_example = next(b for b in yaml_blocks() if "items:" in b)
+    (tmp_path / "my-bank").mkdir()
+    (tmp_path / "my-bank" / "rag.yaml").write_text(bank_example, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, "README.md", "exec"), {})
+    printed = capsys.readouterr().out
+    assert "correct=True" in printed and "close spelling of 'retrieval'" in printed

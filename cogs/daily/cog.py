@@ -505,7 +505,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
             return
         await send_ephemeral(
             interaction,
-            f"Answer recorded: **{_short(stored_reply)}**. The verdict comes with the reveal "
+            f"Answer recorded: **{_short(stored_reply)}**\nThe verdict comes with the reveal "
             f"{ts(post.closes_at)}. Streak: {streak.current}.",
         )
 
@@ -537,8 +537,9 @@ async def send_embed(interaction: discord.Interaction, embed: discord.Embed) -> 
 
 
 def _short(reply: str) -> str:
+    """The start of a reply, on one line and safe inside bold: its own markup shows as typed."""
     flat = " ".join(reply.split())
-    return flat if len(flat) <= 80 else flat[:79] + "…"
+    return discord.utils.escape_markdown(flat if len(flat) <= 80 else flat[:79] + "…")
 
 
 def _posting_problem(channel_id: int, exc: discord.HTTPException) -> str:
