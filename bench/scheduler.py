@@ -26,6 +26,7 @@ from bot.offline import OfflineDiscord
 from bot.offline.clock import DEFAULT_START
 
 DUE = DEFAULT_START + timedelta(hours=1)  # 09:00 UTC on the fake clock
+SETTLE_SECONDS = 600.0  # the whole burst is one "event" for the harness: let it take minutes
 
 
 def add_schedules(path: Path, channels: list[tuple[int, int]]) -> None:
@@ -41,7 +42,7 @@ def add_schedules(path: Path, channels: list[tuple[int, int]]) -> None:
 async def measure(servers: int) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scheduler.db"
-        d = OfflineDiscord(db_path=path, bank=str(TEST_BANK))
+        d = OfflineDiscord(db_path=path, bank=str(TEST_BANK), settle_timeout=SETTLE_SECONDS)
         guilds = [d.guild] + [d.world.add_guild(f"server {n}") for n in range(1, servers)]
         channels = [(g.id, d.world.add_channel(g, "daily").id) for g in guilds]
         async with d:

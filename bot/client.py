@@ -98,6 +98,14 @@ class QuizBot(commands.Bot):
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to dev guild %s", len(synced), guild.id)
 
+    def guild_channel(
+        self, guild_id: int, channel_id: int
+    ) -> discord.abc.GuildChannel | discord.Thread | None:
+        """A channel or thread of a known server. ``get_channel`` asks every server in turn,
+        which makes 10,000 daily posts cost 10,000 x 10,000 lookups; this asks one."""
+        guild = self.get_guild(guild_id)
+        return guild.get_channel_or_thread(channel_id) if guild is not None else None
+
     async def run_blocking(self, func: Callable[..., T], *args: Any) -> T:
         """Run CPU or file work (chart rendering, big imports) off the event loop."""
         self.threads_in_flight += 1

@@ -372,7 +372,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
     async def _send_post(
         self, schedule: queries.ScheduleRow, post: queries.PostRow, item: Item
     ) -> discord.Message:
-        channel = self.bot.get_channel(schedule.channel_id)
+        channel = self.bot.guild_channel(schedule.guild_id, schedule.channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise discord.NotFound(_Missing(), "Unknown Channel")
         embed = question_embed(item, f"Daily question #{post.sequence}")
@@ -402,7 +402,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
             return  # already revealed (by the next post, or before a restart)
         self.bot.scheduler.cancel(REVEAL_JOB.format(post_id))
         item = await self.bot.catalogs.get(post.guild_id, post.item_id)
-        channel = self.bot.get_channel(post.channel_id)
+        channel = self.bot.guild_channel(post.guild_id, post.channel_id)
         if item is None or not isinstance(channel, discord.TextChannel):
             log.warning("Reveal of daily post %s skipped: item or channel is gone", post_id)
             return

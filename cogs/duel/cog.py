@@ -336,7 +336,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
             if not match.expire():
                 return
             await queries.set_state(self.bot.db, duel_id, "expired", self.bot.clock.time())
-            channel = self.bot.get_channel(duel.channel_id)
+            channel = self.bot.guild_channel(duel.guild_id, duel.channel_id)
             if duel.message_id is None or not isinstance(channel, discord.TextChannel):
                 return
             try:
@@ -361,7 +361,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
         return item
 
     def _play_channel(self, duel: queries.DuelRow) -> discord.abc.Messageable | None:
-        channel = self.bot.get_channel(duel.play_channel_id)
+        channel = self.bot.guild_channel(duel.guild_id, duel.play_channel_id)
         return channel if isinstance(channel, discord.TextChannel | discord.Thread) else None
 
     async def _start_round(self, duel: queries.DuelRow, number: int) -> None:
