@@ -67,12 +67,19 @@ def print_table(rows: list[Row]) -> None:
     print("-" * len(header))
     for r in rows:
         sign = "≥ " if r.get("higher_is_better") else "≤ "
-        target = "" if r["target"] is None else f"{sign}{r['target']:g}"
-        limit = "" if r.get("limit") is None else f"{r['limit']:g}"
+        target = "" if r["target"] is None else f"{sign}{_number(r['target'])}"
+        limit = "" if r.get("limit") is None else _number(r["limit"])
         ratio = "" if r.get("ratio") is None else f"{r['ratio']:.2f}"
         result = {True: "pass", False: "FAIL", None: "info"}[r["passed"]]
-        cells = f"{r['metric']:44} {r['value']:>12g} {r['unit']:8} {target:>12} {limit:>12}"
+        cells = f"{r['metric']:44} {_number(r['value']):>12} {r['unit']:8} {target:>12} {limit:>12}"
         print(f"{cells} {ratio:>7}  {result}")
+
+
+def _number(value: float) -> str:
+    """Up to four significant digits, and never an exponent: 0.68, 56,427, 1,187,030."""
+    if abs(value) >= 1000:
+        return f"{value:,.0f}"
+    return f"{value:.4g}"
 
 
 def run_async(coroutine: Awaitable[list[Row]]) -> list[Row]:

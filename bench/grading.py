@@ -13,6 +13,10 @@ Speed is CPU time of this one process (the grader is single-threaded), the best 
 rounds, so other work on the machine disturbs it little. Targets, on one core of the 2-core
 reference machine: short/mcq/truefalse 50,000 grades/s, keypoints 5,000 grades/s.
 
+The limit column is a floor grader on the same replies in the same run (casefold, then a
+substring test per accepted phrasing): the ratio to it is what the rules cost, and it moves
+far less than the absolute speed when the shared machine is busy.
+
 Run: `python bench/grading.py [--scale 0.2]`. ``run(scale)`` is what bench/run.py calls.
 """
 
@@ -194,6 +198,38 @@ def grades_per_second(pairs: Sequence[Reply], rounds: int) -> float:
     return len(pairs) / max(best, 1e-9)
 
 
+def _phrasings(item: Item) -> tuple[str, ...]:
+    if isinstance(item, ShortItem):
+        return item.answers
+    if isinstance(item, McqItem):
+        return item.choices
+    if isinstance(item, TrueFalseItem):
+        return ("true", "false")
+    return tuple(phrase for point in item.points for phrase in point)
+
+
+def floor_per_second(pairs: Sequence[Reply], rounds: int) -> float:
+    """The limit: the least any grader does, timed like ``grade`` on the same replies.
+
+    Casefold the reply and look for each accepted phrasing as a substring: no markup, no
+    typos, no confusables. Whatever the machine's load, our speed divided by this one says
+    what the grading rules cost.
+    """
+    wanted = {id(item): tuple(p.casefold() for p in _phrasings(item)) for item, _ in pairs}
+
+    def floor(item: Item, reply: str) -> int:
+        text = reply[:4000].casefold()
+        return sum(phrase in text for phrase in wanted[id(item)])
+
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for item, text in pairs:
+            floor(item, text)
+        best = min(best, time.process_time() - start)
+    return len(pairs) / max(best, 1e-9)
+
+
 def acceptance(pairs: Sequence[Reply]) -> float:
     return 100.0 * sum(grade(item, text).correct for item, text in pairs) / max(len(pairs), 1)
 
@@ -217,7 +253,8 @@ def run(scale: float = 1.0, items: Sequence[Item] | None = None) -> list[Row]:
             f" ({KEYPOINTS_REPLY_CHARS}-char replies)" if kind == "keypoints" else ""
         )
         speed = grades_per_second(pairs, rounds)
-        rows.append(row(label, speed, "grades/s", target, higher_is_better=True))
+        limit = floor_per_second(pairs, rounds)
+        rows.append(row(label, speed, "grades/s", target, higher_is_better=True, limit=limit))
         rows.append(row(f"  {kind}: replies accepted", acceptance(pairs), "%", None))
     return rows
 

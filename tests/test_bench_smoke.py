@@ -9,6 +9,7 @@ import pytest
 
 TINY = {
     "bank_load": 0.2,
+    "grading": 0.01,
     "answer_burst": 0.05,
     "duel_storm": 0.05,
     "leaderboard": 0.01,
