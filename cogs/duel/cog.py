@@ -300,13 +300,13 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
             return None
         if not channel.permissions_for(channel.guild.me).create_public_threads:
             return None
-        challenger = channel.guild.get_member(duel.challenger_id)
-        names = [
-            challenger.display_name if challenger else "challenger",
-            interaction.user.display_name,
-        ]
+        # Names as last seen (stored at the challenge): without the members intent the
+        # challenger is rarely in discord.py's member cache.
+        names = await display_names(self.bot.db, duel.guild_id, [duel.challenger_id])
+        challenger = names.get(duel.challenger_id, "challenger")
+        name = f"Duel: {challenger} vs {interaction.user.display_name}"[:100]
         try:
-            return await message.create_thread(name=f"Duel: {names[0]} vs {names[1]}"[:100])
+            return await message.create_thread(name=name)
         except (discord.Forbidden, discord.HTTPException):
             log.warning("Could not open a thread for duel %s; playing in the channel", duel.duel_id)
             return None

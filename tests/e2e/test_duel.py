@@ -158,6 +158,7 @@ async def test_full_five_round_match_with_exact_points_and_rating(arena: Offline
     alice, bob = arena.member("alice"), arena.member("bob")
     reply = await challenge(arena, alice, bob)
     thread = await accept(arena, reply, bob)
+    assert thread.name == "Duel: alice vs bob"
     plan = [  # (alice seconds, alice button, bob seconds, bob button)
         (4, "True", 10, "True"),
         (2, "True", 1, "False"),
