@@ -26,7 +26,7 @@ import argparse
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -181,19 +181,19 @@ def replies_by_kind(items: Sequence[Item], seed: int = 7) -> dict[str, list[Repl
     return replies
 
 
-def grades_per_second(pairs: Sequence[Reply], rounds: int) -> float:
-    """CPU-time throughput of ``grade`` over all ``pairs``, the best of ``rounds`` passes.
+def per_second(grader: Callable[[Item, str], object], pairs: Sequence[Reply], rounds: int) -> float:
+    """CPU-time throughput of ``grader`` over all ``pairs``, the best of ``rounds`` passes.
 
     The best pass, as ``timeit`` recommends: other work on the machine only ever slows a
     pass down, so the fastest one is the closest to what the code itself costs.
     """
     for item, text in pairs:  # warm-up: per-item caches, as in a running bot
-        grade(item, text)
+        grader(item, text)
     best = float("inf")
     for _ in range(rounds):
         start = time.process_time()
         for item, text in pairs:
-            grade(item, text)
+            grader(item, text)
         best = min(best, time.process_time() - start)
     return len(pairs) / max(best, 1e-9)
 
@@ -208,11 +208,11 @@ def _phrasings(item: Item) -> tuple[str, ...]:
     return tuple(phrase for point in item.points for phrase in point)
 
 
-def floor_per_second(pairs: Sequence[Reply], rounds: int) -> float:
-    """The limit: the least any grader does, timed like ``grade`` on the same replies.
+def floor_grader(pairs: Sequence[Reply]) -> Callable[[Item, str], int]:
+    """The limit: the least any grader does, to be timed like ``grade`` on the same replies.
 
     Casefold the reply and look for each accepted phrasing as a substring: no markup, no
-    typos, no confusables. Whatever the machine's load, our speed divided by this one says
+    typos, no confusables. Whatever the machine's load, our speed divided by this one's says
     what the grading rules cost.
     """
     wanted = {id(item): tuple(p.casefold() for p in _phrasings(item)) for item, _ in pairs}
@@ -221,13 +221,7 @@ def floor_per_second(pairs: Sequence[Reply], rounds: int) -> float:
         text = reply[:4000].casefold()
         return sum(phrase in text for phrase in wanted[id(item)])
 
-    best = float("inf")
-    for _ in range(rounds):
-        start = time.process_time()
-        for item, text in pairs:
-            floor(item, text)
-        best = min(best, time.process_time() - start)
-    return len(pairs) / max(best, 1e-9)
+    return floor
 
 
 def acceptance(pairs: Sequence[Reply]) -> float:
@@ -252,8 +246,8 @@ def run(scale: float = 1.0, items: Sequence[Item] | None = None) -> list[Row]:
         label = f"grade {kind}" + (
             f" ({KEYPOINTS_REPLY_CHARS}-char replies)" if kind == "keypoints" else ""
         )
-        speed = grades_per_second(pairs, rounds)
-        limit = floor_per_second(pairs, rounds)
+        speed = per_second(grade, pairs, rounds)
+        limit = per_second(floor_grader(pairs), pairs, rounds)
         rows.append(row(label, speed, "grades/s", target, higher_is_better=True, limit=limit))
         rows.append(row(f"  {kind}: replies accepted", acceptance(pairs), "%", None))
     return rows
