@@ -202,24 +202,39 @@ class OfflineDiscord:
             **self.config_overrides,
         )
         self.db = Database(self.db_path)
-        await self.db.connect()
-        self.bot = QuizBot(settings, self.db, clock=self.clock, guild_ready_timeout=0.0)
-        self.bot.http.connector = object()  # never build a real TCP connector
+        try:
+            await self.db.connect()
+            self.bot = QuizBot(settings, self.db, clock=self.clock, guild_ready_timeout=0.0)
+            self.bot.http.connector = object()  # never build a real TCP connector
 
-        def fake_session(*args: Any, **kwargs: Any) -> FakeSession:
-            return FakeSession(self.rest)
+            def fake_session(*args: Any, **kwargs: Any) -> FakeSession:
+                return FakeSession(self.rest)
 
-        # The real login flow (GET /users/@me, application info, setup_hook) takes the fake.
-        with mock.patch.object(aiohttp, "ClientSession", fake_session):
-            await self.bot.login("offline-token")
-        if self.gateway_mode:
-            self._connect_task = asyncio.create_task(self.bot.connect(reconnect=False))
-        else:
-            self._dispatch("READY", self._ready_payload())
-            for guild in self.world.guilds.values():
-                self._dispatch("GUILD_CREATE", guild.payload())
-        await asyncio.wait_for(self.bot.wait_until_ready(), timeout=self.settle_timeout)
-        await self.settle()
+            # The real login flow (GET /users/@me, application info, setup_hook) takes the fake.
+            with mock.patch.object(aiohttp, "ClientSession", fake_session):
+                await self.bot.login("offline-token")
+            if self.gateway_mode:
+                self._connect_task = asyncio.create_task(self.bot.connect(reconnect=False))
+            else:
+                self._dispatch("READY", self._ready_payload())
+                for guild in self.world.guilds.values():
+                    self._dispatch("GUILD_CREATE", guild.payload())
+            await asyncio.wait_for(self.bot.wait_until_ready(), timeout=self.settle_timeout)
+            await self.settle()
+        except BaseException:
+            await self._abandon_start()
+            raise
+
+    async def _abandon_start(self) -> None:
+        """After a failed start (a bad bank, a cog that does not import): close what was
+        opened, or aiosqlite's thread and the scheduler would outlive the error."""
+        if self._connect_task is not None:
+            self._connect_task.cancel()
+            self._connect_task = None
+        if self.bot is not None:
+            await self.bot.close()
+            self.bot = None
+        await self.db.close()
 
     async def _stop_bot(self) -> None:
         if self.bot is None:

@@ -68,15 +68,8 @@ class Sandbox:
         # fail_on_errors=False: problems are reported step by step, not as one crash at exit.
         discord = OfflineDiscord(db_path=db_path, start=start, fail_on_errors=False, **overrides)
         try:
-            try:
-                await discord.__aenter__()
-            except BaseException:
-                await _stop_half_started(discord)
-                raise
-            try:
+            async with discord:
                 yield cls(discord, files_dir, logs)
-            finally:
-                await discord.__aexit__(None, None, None)
         finally:
             logging.getLogger().removeHandler(logs)
 
@@ -323,15 +316,6 @@ class _ExistingOnly:
 
     def attachment(self, path: Path) -> FakeAttachment:
         raise SandboxError("files are not read while completing")
-
-
-async def _stop_half_started(discord: OfflineDiscord) -> None:
-    """When start-up fails (a cog that does not import, say), the harness leaves the bot and
-    its database open, and aiosqlite's thread would keep the process alive after the error."""
-    if discord.bot is not None:
-        await discord.bot.close()
-    if discord.db is not None:
-        await discord.db.close()
 
 
 async def _guard(action: Awaitable[T]) -> T:
