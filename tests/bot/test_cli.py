@@ -71,3 +71,19 @@ def test_console_script_version() -> None:
         [sys.executable, "-m", "bot", "--version"], capture_output=True, text=True
     )
     assert result.stdout.startswith("quizbot "), result.stderr
+
+
+def test_output_piped_into_a_reader_that_leaves_early_is_not_an_error() -> None:
+    """`quizbot bank stats | head -3`: no traceback when head stops reading."""
+    stats = subprocess.Popen(
+        [sys.executable, "-m", "bot", "bank", "stats"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,
+    )
+    assert stats.stdout is not None and stats.stderr is not None
+    stats.stdout.read(10)
+    stats.stdout.close()  # the reader is gone, as when `head` exits
+    errors = stats.stderr.read().decode()
+    assert stats.wait(timeout=60) == 0, errors
+    assert "Traceback" not in errors

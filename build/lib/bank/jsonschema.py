@@ -1,0 +1,147 @@
+"""A JSON Schema of the bank format, so editors can check and complete bank files as you type.
+
+Built from the same constants as the validator, so the two cannot drift apart. It cannot say
+everything parse_item checks (an mcq answer within its choices, repeats ignoring case, need up
+to the number of points); `quizbot bank validate` remains the authority.
+
+To use it in VS Code (YAML extension), put this first line in a bank file:
+    # yaml-language-server: $schema=bank.schema.json
+after `quizbot bank schema > bank.schema.json`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bank.schema import (
+    COMMON_OPTIONAL,
+    COMMON_REQUIRED,
+    ID_PATTERN,
+    KIND_OPTIONAL,
+    KIND_REQUIRED,
+    KINDS,
+    LETTERS,
+    LEVELS,
+    MAX_CHOICES,
+    MAX_TEXT_CHARS,
+    MIN_CHOICES,
+    SOURCE_PATTERN,
+    TOPIC_PATTERN,
+)
+
+_TEXT = {"type": "string", "pattern": r"\S"}
+_LONG_TEXT = {"type": "string", "pattern": r"\S", "maxLength": MAX_TEXT_CHARS}
+
+
+def _text_list(description: str) -> dict[str, Any]:
+    # uniqueItems is case-sensitive; the validator also rejects repeats that differ in case.
+    return {
+        "type": "array",
+        "minItems": 1,
+        "uniqueItems": True,
+        "items": _TEXT,
+        "description": description,
+    }
+
+
+def _anchored(pattern: str) -> str:
+    # JSON Schema patterns search anywhere in the string; ours must match all of it.
+    return f"^(?:{pattern})$"
+
+
+def _common_properties() -> dict[str, Any]:
+    return {
+        "id": {
+            "type": "string",
+            "pattern": _anchored(ID_PATTERN.pattern),
+            "description": "Unique in the bank: 3 to 64 characters of a-z, 0-9 and '-'.",
+        },
+        "kind": {"enum": list(KINDS), "description": "What kind of question this is."},
+        "level": {"enum": list(LEVELS)},
+        "prompt": {**_LONG_TEXT, "description": "The question as shown."},
+        "explanation": {**_LONG_TEXT, "description": "Shown when the answer is revealed."},
+        "source": {
+            "type": "string",
+            "pattern": _anchored(SOURCE_PATTERN.pattern),
+            "description": 'Seed file prefix and question label, like "002:Q13".',
+        },
+        "tags": _text_list("Free-form tags."),
+    }
+
+
+def _kind_properties() -> dict[str, dict[str, Any]]:
+    return {
+        "short": {
+            "answers": _text_list("Accepted answers; the first is shown at the reveal."),
+            "reject": _text_list("Close-but-wrong answers that must not be accepted."),
+        },
+        "mcq": {
+            "choices": {
+                "type": "array",
+                "minItems": MIN_CHOICES,
+                "maxItems": MAX_CHOICES,
+                "uniqueItems": True,
+                "items": _TEXT,
+            },
+            "answer": {"enum": list(LETTERS), "description": "Letter of the right choice."},
+        },
+        "truefalse": {"answer": {"type": "boolean"}},
+        "keypoints": {
+            "points": {
+                "type": "array",
+                "minItems": 1,
+                "items": _text_list("Accepted phrasings of one idea."),
+            },
+            "need": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "Points needed to count as correct (default: all).",
+            },
+        },
+    }
+
+
+def _kind_schema(kind: str) -> dict[str, Any]:
+    """The complete shape of one kind of item: only its own keys are allowed."""
+    common = {key: True for key in COMMON_REQUIRED + COMMON_OPTIONAL}  # typed in "item"
+    return {
+        "required": list(COMMON_REQUIRED + KIND_REQUIRED[kind]),
+        "properties": {**common, **_kind_properties()[kind]},
+        "additionalProperties": False,
+    }
+
+
+def _item_schema() -> dict[str, Any]:
+    # Common keys are typed here; if/then picks the per-kind shape from `kind`, which gives
+    # editors far clearer messages than a oneOf over four item shapes would.
+    assert set(KIND_REQUIRED) == set(KIND_OPTIONAL) == set(KINDS)
+    return {
+        "type": "object",
+        "required": list(COMMON_REQUIRED),
+        "properties": _common_properties(),
+        "allOf": [
+            {
+                "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
+                "then": {"$ref": f"#/definitions/{kind}"},
+            }
+            for kind in KINDS
+        ],
+    }
+
+
+def bank_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-07, which editors support best) of a bank file in our format."""
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "quizbot question bank",
+        "description": "One topic's questions. Checked in full by `quizbot bank validate`.",
+        "type": "object",
+        "required": ["topic", "items"],
+        "additionalProperties": False,
+        "properties": {
+            "topic": {"type": "string", "pattern": _anchored(TOPIC_PATTERN.pattern)},
+            "title": _TEXT,
+            "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/item"}},
+        },
+        "definitions": {"item": _item_schema(), **{kind: _kind_schema(kind) for kind in KINDS}},
+    }

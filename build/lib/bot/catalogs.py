@@ -1,0 +1,85 @@
+"""Each server's questions: the built-in bank plus the banks it imported, minus what it
+switched off. Parsed once per server and cached until one of those changes."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any
+
+from bank import BankError, load_bank_text
+from bank.catalog import Catalog
+from bank.schema import Item
+from db import banks, guilds
+from db.database import Database
+
+log = logging.getLogger(__name__)
+
+POOL_SETTING = "bank_topics"  # the topics that feed daily posts and duels (empty: all)
+
+RunBlocking = Callable[..., Awaitable[Any]]
+
+
+class GuildCatalogs:
+    def __init__(self, builtin: Catalog, db: Database, run_blocking: RunBlocking) -> None:
+        self.builtin = builtin
+        self.db = db
+        self._run_blocking = run_blocking
+        self._all: dict[int, Catalog] = {}
+        self._usable: dict[int, Catalog] = {}
+
+    def invalidate(self, guild_id: int) -> None:
+        self._all.pop(guild_id, None)
+        self._usable.pop(guild_id, None)
+
+    async def all_items(self, guild_id: int) -> Catalog:
+        """Every item a server ever had available, disabled ones included (for lookups of
+        questions already posted)."""
+        if guild_id not in self._all:
+            custom = await self._custom_items(guild_id)
+            self._all[guild_id] = Catalog([*self.builtin, *custom]) if custom else self.builtin
+        return self._all[guild_id]
+
+    async def usable(self, guild_id: int) -> Catalog:
+        """The items a server may be asked: built-in and imported, minus disabled ones."""
+        if guild_id not in self._usable:
+            everything = await self.all_items(guild_id)
+            disabled = await banks.disabled_items(self.db, guild_id)
+            self._usable[guild_id] = (
+                Catalog(item for item in everything if item.id not in disabled)
+                if disabled
+                else everything
+            )
+        return self._usable[guild_id]
+
+    async def get(self, guild_id: int, item_id: str) -> Item | None:
+        return (await self.all_items(guild_id)).get(item_id)
+
+    async def pool_topics(self, guild_id: int) -> list[str]:
+        """The topics chosen with /bank use, or every usable topic."""
+        chosen = (await guilds.get_settings(self.db, guild_id)).get(POOL_SETTING) or []
+        return list(chosen) or (await self.usable(guild_id)).topics()
+
+    async def pool(
+        self,
+        guild_id: int,
+        *,
+        topics: Iterable[str] | None = None,
+        levels: Iterable[str] | None = None,
+        kinds: Iterable[str] | None = None,
+    ) -> list[Item]:
+        """Items for daily posts and duels: the server's pool, narrowed by the filters given."""
+        pool = set(await self.pool_topics(guild_id))
+        wanted = [t for t in topics if t in pool] if topics else sorted(pool)
+        return (await self.usable(guild_id)).select(topics=wanted, levels=levels, kinds=kinds)
+
+    async def _custom_items(self, guild_id: int) -> list[Item]:
+        items: list[Item] = []
+        for bank in await banks.custom_banks(self.db, guild_id):
+            try:
+                # A big upload takes most of a second to parse: keep the loop free.
+                items += await self._run_blocking(load_bank_text, bank.source, bank.filename)
+            except BankError:
+                # It validated at import; a newer quizbot may be stricter. Skip, don't crash.
+                log.warning("Custom bank %r of guild %s no longer loads", bank.name, guild_id)
+        return items

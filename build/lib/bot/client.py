@@ -1,0 +1,120 @@
+"""QuizBot: the discord.py client. It knows the start-up order, not the quiz rules."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import importlib
+import logging
+import pkgutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import discord
+from discord.ext import commands
+
+import cogs
+from bank import BUILTIN_BANK, load_bank
+from bank.catalog import Catalog
+from bot.catalogs import GuildCatalogs
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.errors import handle_interaction_error
+from bot.scheduler import Scheduler
+from db.database import Database
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@functools.lru_cache(maxsize=4)
+def _load_catalog(path: Path, mtime_ns: int) -> Catalog:
+    # Cached per file version: tests and the sandbox start many bots in one process.
+    return Catalog(load_bank(path))
+
+
+def load_catalog(path: Path) -> Catalog:
+    files = [path, *path.glob("*.y*ml")] if path.is_dir() else [path]
+    return _load_catalog(path.resolve(), max(f.stat().st_mtime_ns for f in files))
+
+
+def discover_cogs() -> list[str]:
+    """Every package under ``cogs/`` that defines ``setup``: adding a folder adds a feature."""
+    names = []
+    for module in pkgutil.iter_modules(cogs.__path__, prefix="cogs."):
+        if module.ispkg and hasattr(importlib.import_module(module.name), "setup"):
+            names.append(module.name)
+    return sorted(names)
+
+
+def default_intents() -> discord.Intents:
+    # Only the guilds intent: slash commands and components need no privileged intent.
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class QuizBot(commands.Bot):
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        *,
+        clock: Clock | None = None,
+        **options: object,
+    ) -> None:
+        options.setdefault("intents", default_intents())
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **options,  # type: ignore[arg-type]
+        )
+        self.settings = settings
+        self.db = db
+        self.clock: Clock = clock or SystemClock()
+        self.scheduler = Scheduler(self.clock)
+        self.catalog = Catalog(())
+        self.catalogs = GuildCatalogs(self.catalog, db, self.run_blocking)
+        self.threads_in_flight = 0
+        self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
+
+    async def setup_hook(self) -> None:
+        applied = await self.db.migrate()
+        if applied:
+            log.info("Database migrated: %s", ", ".join(applied))
+        bank_path = self.settings.bank or BUILTIN_BANK
+        self.catalog = load_catalog(Path(bank_path))
+        self.catalogs = GuildCatalogs(self.catalog, self.db, self.run_blocking)
+        log.info("Question bank: %d items from %s", len(self.catalog), bank_path)
+        self.scheduler.start()
+        for name in discover_cogs():
+            await self.load_extension(name)
+        log.info("Cogs loaded: %s", ", ".join(sorted(self.cogs)))
+        if self.settings.dev_guild_id:
+            guild = discord.Object(id=self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("Synced %d commands to dev guild %s", len(synced), guild.id)
+
+    def guild_channel(
+        self, guild_id: int, channel_id: int
+    ) -> discord.abc.GuildChannel | discord.Thread | None:
+        """A channel or thread of a known server. ``get_channel`` asks every server in turn,
+        which makes 10,000 daily posts cost 10,000 x 10,000 lookups; this asks one."""
+        guild = self.get_guild(guild_id)
+        return guild.get_channel_or_thread(channel_id) if guild is not None else None
+
+    async def run_blocking(self, func: Callable[..., T], *args: Any) -> T:
+        """Run CPU or file work (chart rendering, big imports) off the event loop."""
+        self.threads_in_flight += 1
+        try:
+            return await asyncio.to_thread(func, *args)
+        finally:
+            self.threads_in_flight -= 1
+
+    async def close(self) -> None:
+        """Stop scheduling new work, let writes under way finish, then disconnect."""
+        self.scheduler.shutdown()
+        await super().close()

@@ -1,0 +1,33 @@
+"""Shared embed building, kept within Discord's limits."""
+
+from __future__ import annotations
+
+import discord
+
+BRAND_COLOUR = discord.Colour(0x5865F2)
+SUCCESS_COLOUR = discord.Colour(0x57F287)
+FAILURE_COLOUR = discord.Colour(0xED4245)
+
+
+def brand_embed(title: str, description: str | None = None) -> discord.Embed:
+    return discord.Embed(title=title[:256], description=description, colour=BRAND_COLOUR)
+
+
+def chunk_lines(lines: list[str], limit: int) -> list[str]:
+    """Join lines into blocks of at most ``limit`` characters (an embed field holds 1024)."""
+    chunks: list[str] = []
+    current = ""
+    for line in lines:
+        line = line if len(line) <= limit else line[: limit - 1] + "…"
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            chunks.append(current)
+            candidate = line
+        current = candidate
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def truncate(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,88 @@
+"""How a question, its answer and a member's verdict look, wherever they are shown."""
+
+from __future__ import annotations
+
+import discord
+
+from bank.grading import Grade
+from bank.schema import LETTERS, Item, KeypointsItem, McqItem
+from bot.ui.embeds import BRAND_COLOUR, FAILURE_COLOUR, SUCCESS_COLOUR, truncate
+
+KIND_HINTS = {
+    "mcq": "Pick one answer.",
+    "truefalse": "True or false?",
+    "short": "Answer in a few words.",
+    "keypoints": "Answer as you would in an interview: the key ideas count.",
+}
+
+
+def question_text(item: Item) -> str:
+    text = item.prompt
+    if isinstance(item, McqItem):
+        text += "\n\n" + "\n".join(
+            f"**{LETTERS[i]})** {choice}" for i, choice in enumerate(item.choices)
+        )
+    return text
+
+
+def question_embed(item: Item, title: str) -> discord.Embed:
+    embed = discord.Embed(
+        title=truncate(title, 256), description=question_text(item), colour=BRAND_COLOUR
+    )
+    embed.add_field(name="Topic", value=item.topic)
+    embed.add_field(name="Level", value=item.level)
+    embed.set_footer(text=KIND_HINTS[item.kind])
+    return embed
+
+
+def answer_summary(item: Item) -> str:
+    if isinstance(item, KeypointsItem):
+        need = f"{item.need} of {len(item.points)}" if item.need < len(item.points) else "all"
+        points = "\n".join(f"• {point[0]}" for point in item.points)
+        return f"A strong answer covers ({need}):\n{points}"
+    return item.answer_text()
+
+
+def answer_embed(item: Item, title: str) -> discord.Embed:
+    embed = discord.Embed(title=truncate(title, 256), colour=BRAND_COLOUR)
+    embed.add_field(name="Answer", value=truncate(answer_summary(item), 1024), inline=False)
+    embed.add_field(name="Why", value=truncate(item.explanation, 1024), inline=False)
+    return embed
+
+
+def verdict_embed(
+    item: Item, grade: Grade, reply: str, *, points: int | None = None
+) -> discord.Embed:
+    """A member's own result: what they said, whether it counts, and what they can learn."""
+    if grade.correct:
+        title, colour = "Correct", SUCCESS_COLOUR
+    elif grade.score > 0:
+        title, colour = "Partly right", FAILURE_COLOUR
+    else:
+        title, colour = "Not quite", FAILURE_COLOUR
+    if points is not None:
+        title += f" · {points} point{'s' if points != 1 else ''}"
+    embed = discord.Embed(title=title, colour=colour)
+    embed.add_field(name="You answered", value=truncate(reply or "(empty)", 1024), inline=False)
+    if grade.reason:
+        embed.add_field(name="Grading", value=truncate(grade.reason, 1024), inline=False)
+    embed.add_field(name="Answer", value=truncate(answer_summary(item), 1024), inline=False)
+    embed.add_field(name="Why", value=truncate(item.explanation, 1024), inline=False)
+    return embed
+
+
+def answer_choices(item: Item) -> list[tuple[str, str]]:
+    """(choice key, button label) for one-click kinds; empty for kinds answered in a modal.
+
+    The key goes into a custom_id and comes back as the member's reply: a letter for mcq,
+    true/false for truefalse.
+    """
+    if isinstance(item, McqItem):
+        return [(LETTERS[i].lower(), LETTERS[i]) for i in range(len(item.choices))]
+    if item.kind == "truefalse":
+        return [("true", "True"), ("false", "False")]
+    return []
+
+
+def reply_for_choice(choice: str) -> str:
+    return choice.upper() if len(choice) == 1 else choice

@@ -1,0 +1,228 @@
+"""/bank: a server's own question banks, imported from YAML files, next to the built-in one."""
+
+from __future__ import annotations
+
+import io
+from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bank import BankError, load_bank_text
+from bank.loader import MAX_FILE_BYTES, slugify
+from bank.schema import Item
+from bot.catalogs import POOL_SETTING
+from bot.errors import UserError
+from bot.ui.confirm import Confirm
+from bot.ui.embeds import brand_embed, chunk_lines
+from cogs.admin.checks import admin_only
+from db import banks, guilds
+
+if TYPE_CHECKING:
+    from bot.client import QuizBot
+
+PROBLEM_LIST_CHARS = 3500  # what fits in one embed with room for the summary
+
+
+def problem_report(problems: list[str], limit: int = PROBLEM_LIST_CHARS) -> str:
+    """As many problems as fit, then how many more there are."""
+    lines: list[str] = []
+    used = 0
+    for index, problem in enumerate(problems):
+        line = f"• {problem}"
+        more = len(problems) - index
+        if used + len(line) + 40 > limit:
+            lines.append(f"…and {more} more")
+            break
+        lines.append(line)
+        used += len(line) + 1
+    return "\n".join(lines)
+
+
+def topic_summary(items: list[Item]) -> str:
+    topics: dict[str, int] = {}
+    for item in items:
+        topics[item.topic] = topics.get(item.topic, 0) + 1
+    return ", ".join(f"{topic} ({count})" for topic, count in sorted(topics.items()))
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
+    """The server's question banks."""
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="list", description="Built-in and imported question banks")
+    @admin_only
+    async def list_banks(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        guild_id = interaction.guild.id
+        builtin = self.bot.catalog
+        custom = await banks.custom_banks(self.bot.db, guild_id)
+        pool = await self.bot.catalogs.pool_topics(guild_id)
+        embed = brand_embed("Question banks")
+        embed.add_field(
+            name=f"Built-in: {len(builtin)} questions",
+            value=", ".join(builtin.topics()) or "none",
+            inline=False,
+        )
+        lines = [
+            f"**{b.name}**: {b.item_count} questions, imported <t:{int(b.imported_at)}:R> "
+            f"by <@{b.imported_by}>"
+            for b in custom
+        ]
+        for index, chunk in enumerate(chunk_lines(lines or ["none yet: `/bank import`"], 1024)):
+            embed.add_field(name="Imported" if index == 0 else "Imported (more)", value=chunk,
+                            inline=False)  # fmt: skip
+        embed.add_field(name="Used for daily posts and duels", value=", ".join(pool)[:1024],
+                        inline=False)  # fmt: skip
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+    @app_commands.command(name="import", description="Add questions from a YAML file")
+    @app_commands.describe(file="Our bank format or a Red-DiscordBot trivia list (.yaml)")
+    @admin_only
+    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        assert interaction.guild is not None
+        guild_id = interaction.guild.id
+        suffix = PurePath(file.filename).suffix.lower()
+        if suffix not in (".yaml", ".yml"):
+            raise UserError("Send a `.yaml` or `.yml` file (a question bank or a trivia list).")
+        if file.size > MAX_FILE_BYTES:
+            raise UserError(
+                f"`{file.filename}` is {file.size / 1e6:.1f} MB; a bank may be at most 2 MB."
+            )
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        data = await file.read()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UserError(f"`{file.filename}` is not UTF-8 text.") from None
+        name = slugify(PurePath(file.filename).stem) or "bank"
+        items, problems = await self._validate(guild_id, text, file.filename, name)
+        if problems:
+            embed = brand_embed(
+                f"{file.filename}: {len(problems)} problem{'s' if len(problems) > 1 else ''}, "
+                "nothing imported",
+                problem_report(problems),
+            )
+            await interaction.followup.send(embed=embed, ephemeral=True)
+            return
+        bank = banks.CustomBank(
+            name, file.filename, text, len(items), interaction.user.id, self.bot.clock.time()
+        )
+        if await banks.get_bank(self.bot.db, guild_id, name) is None:
+            await self._store(guild_id, bank)
+            await interaction.followup.send(self._imported(bank, items), ephemeral=True)
+            return
+
+        async def replace(confirmed: discord.Interaction) -> None:
+            await self._store(guild_id, bank)
+            await confirmed.edit_original_response(content=self._imported(bank, items), view=None)
+
+        view = Confirm(interaction.user.id, self.bot.clock, replace, "Replace")
+        view.interaction = interaction
+        await interaction.followup.send(
+            f"A bank named **{name}** already exists. Replace it with `{file.filename}` "
+            f"({len(items)} questions)?",
+            view=view,
+            ephemeral=True,
+        )
+        view.restart_timer()
+
+    async def _validate(
+        self, guild_id: int, text: str, filename: str, name: str
+    ) -> tuple[list[Item], list[str]]:
+        """Every problem of the file, plus ids that clash with the server's other questions."""
+        try:
+            items: list[Item] = await self.bot.run_blocking(load_bank_text, text, filename)
+        except BankError as exc:
+            return [], exc.problems
+        others = {item.id for item in self.bot.catalog}
+        for bank in await banks.custom_banks(self.bot.db, guild_id):
+            if bank.name != name:  # the bank being replaced may keep its own ids
+                others |= {i.id for i in await self.bot.run_blocking(
+                    load_bank_text, bank.source, bank.filename)}  # fmt: skip
+        clashes = [
+            f"{item.origin}: id `{item.id}` is already used by another question; rename it"
+            for item in items
+            if item.id in others
+        ]
+        return items, clashes
+
+    async def _store(self, guild_id: int, bank: banks.CustomBank) -> None:
+        await banks.save_bank(self.bot.db, guild_id, bank)
+        self.bot.catalogs.invalidate(guild_id)
+
+    def _imported(self, bank: banks.CustomBank, items: list[Item]) -> str:
+        return (
+            f"Imported **{bank.name}**: {len(items)} questions ({topic_summary(items)}). "
+            "They join daily posts and duels unless `/bank use` limits the topics."
+        )
+
+    @app_commands.command(name="export", description="Download an imported bank")
+    @admin_only
+    async def export(self, interaction: discord.Interaction, name: str) -> None:
+        assert interaction.guild is not None
+        bank = await banks.get_bank(self.bot.db, interaction.guild.id, name)
+        if bank is None:
+            raise UserError(f"No imported bank is named `{name}`. `/bank list` shows them.")
+        await interaction.response.send_message(
+            f"**{bank.name}**: {bank.item_count} questions.",
+            file=discord.File(io.BytesIO(bank.source.encode()), filename=bank.filename),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="remove", description="Delete an imported bank")
+    @admin_only
+    async def remove(self, interaction: discord.Interaction, name: str) -> None:
+        assert interaction.guild is not None
+        guild_id = interaction.guild.id
+        bank = await banks.get_bank(self.bot.db, guild_id, name)
+        if bank is None:
+            raise UserError(f"No imported bank is named `{name}`. `/bank list` shows them.")
+
+        async def delete(confirmed: discord.Interaction) -> None:
+            await banks.delete_bank(self.bot.db, guild_id, name)
+            self.bot.catalogs.invalidate(guild_id)
+            await confirmed.edit_original_response(
+                content=f"Removed **{name}** ({bank.item_count} questions).", view=None
+            )
+
+        await Confirm(interaction.user.id, self.bot.clock, delete, "Remove").ask(
+            interaction, f"Remove **{name}** and its {bank.item_count} questions?"
+        )
+
+    @export.autocomplete("name")
+    @remove.autocomplete("name")
+    async def bank_name_autocomplete(
+        self, interaction: discord.Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        assert interaction.guild is not None
+        names = [b.name for b in await banks.custom_banks(self.bot.db, interaction.guild.id)]
+        return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n][:25]
+
+    @app_commands.command(name="use", description="Choose the topics of daily posts and duels")
+    @app_commands.describe(topics="Comma-separated topics, or `all`")
+    @admin_only
+    async def use(self, interaction: discord.Interaction, topics: str) -> None:
+        assert interaction.guild is not None
+        guild_id = interaction.guild.id
+        known = (await self.bot.catalogs.usable(guild_id)).topics()
+        chosen = [] if topics.strip().lower() == "all" else [
+            t.strip().lower() for t in topics.split(",") if t.strip()
+        ]  # fmt: skip
+        unknown = [topic for topic in chosen if topic not in known]
+        if unknown:
+            raise UserError(f"Unknown topic {', '.join(unknown)}. Topics: {', '.join(known)}.")
+        await guilds.set_setting(
+            self.bot.db, guild_id, POOL_SETTING, sorted(set(chosen)), self.bot.clock.time()
+        )
+        shown = ", ".join(sorted(set(chosen))) or "every topic"
+        await interaction.response.send_message(
+            f"Daily posts and duels now use: {shown}.", ephemeral=True
+        )

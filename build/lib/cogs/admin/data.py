@@ -1,0 +1,73 @@
+"""/data: a server's history for its admins, and a member's right to be forgotten."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.ui.confirm import Confirm
+from cogs.admin.checks import admin_only
+from db import privacy
+
+if TYPE_CHECKING:
+    from bot.client import QuizBot
+
+PLAIN_LIMIT = 8 * 1024 * 1024  # larger exports are gzipped to stay under Discord's upload limit
+
+
+def to_json_lines(records: list[dict[str, object]]) -> bytes:
+    return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records).encode()
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)
+class DataCog(commands.GroupCog, name="Data", group_name="data"):
+    """Export and privacy requests."""
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="export", description="Download this server's history (JSON Lines)")
+    @admin_only
+    async def export(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        records = await privacy.export_records(self.bot.db, interaction.guild.id)
+        data = await self.bot.run_blocking(to_json_lines, records)
+        filename = f"quizbot-{interaction.guild.id}.jsonl"
+        if len(data) > PLAIN_LIMIT:
+            data = await self.bot.run_blocking(gzip.compress, data)
+            filename += ".gz"
+        await interaction.followup.send(
+            f"{len(records)} records: answers, ratings, streaks, duels and member names.",
+            file=discord.File(io.BytesIO(data), filename=filename),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="forget", description="Delete a member's records in this server")
+    @admin_only
+    async def forget(self, interaction: discord.Interaction, member: discord.Member) -> None:
+        assert interaction.guild is not None
+        guild_id = interaction.guild.id
+
+        async def erase(confirmed: discord.Interaction) -> None:
+            removed = await privacy.forget_member(self.bot.db, guild_id, member.id)
+            detail = ", ".join(f"{n} {table}" for table, n in removed.items() if n)
+            await confirmed.edit_original_response(
+                content=f"Deleted every record of {member.mention} in this server "
+                f"({detail or 'there were none'}).",
+                view=None,
+            )
+
+        await Confirm(interaction.user.id, self.bot.clock, erase, "Delete").ask(
+            interaction,
+            f"Delete every answer, point, streak, rating and report of {member.mention} in "
+            "this server? This cannot be undone.",
+        )

@@ -1,0 +1,162 @@
+"""A duel as a pure state machine: who may act, how rounds score, how a match ends.
+
+The cog stores this state in the database and turns the domain errors raised here into
+ephemeral replies; nothing here knows about Discord or SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+MIN_ROUNDS, MAX_ROUNDS, DEFAULT_ROUNDS = 3, 10, 5
+DEFAULT_ROUND_SECONDS = 20.0
+CHALLENGE_SECONDS = 120.0
+MAX_POINTS = 1000
+SILENT_ROUNDS_TO_ABANDON = 2
+
+
+class DuelError(Exception):
+    """A move the rules do not allow; the message is for the member who tried it."""
+
+
+class State(StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    FINISHED = "finished"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    ABANDONED = "abandoned"
+    CANCELLED = "cancelled"
+
+
+class Outcome(StrEnum):
+    WIN = "win"
+    DRAW = "draw"
+    FORFEIT = "forfeit"  # one player gave up or never answered
+    ABANDONED = "abandoned"  # neither answered two rounds in a row: no rating change
+
+
+def round_points(correct: bool, seconds: float, round_seconds: float) -> int:
+    """Kahoot-style: a right answer is worth 1000 at once, 500 at the buzzer, wrong is 0."""
+    if not correct:
+        return 0
+    fraction = min(max(seconds / round_seconds, 0.0), 1.0)
+    return round(MAX_POINTS * (1 - fraction / 2))
+
+
+@dataclass
+class Answer:
+    correct: bool
+    seconds: float
+    points: int
+
+
+@dataclass
+class Match:
+    challenger: int
+    opponent: int
+    rounds: int
+    round_seconds: float = DEFAULT_ROUND_SECONDS
+    state: State = State.PENDING
+    current_round: int = 0  # 1-based once active
+    answers: dict[tuple[int, int], Answer] = field(default_factory=dict)  # (round, player)
+    forfeited_by: int | None = None
+
+    @property
+    def players(self) -> tuple[int, int]:
+        return self.challenger, self.opponent
+
+    def other(self, player: int) -> int:
+        return self.opponent if player == self.challenger else self.challenger
+
+    def accept(self, member: int) -> None:
+        if member != self.opponent:
+            raise DuelError("This isn't your duel: only the challenged member can answer it.")
+        if self.state is not State.PENDING:
+            raise DuelError("This challenge is no longer open.")
+        self.state = State.ACTIVE
+        self.current_round = 1
+
+    def decline(self, member: int) -> None:
+        if member != self.opponent:
+            raise DuelError("This isn't your duel: only the challenged member can answer it.")
+        if self.state is not State.PENDING:
+            raise DuelError("This challenge is no longer open.")
+        self.state = State.DECLINED
+
+    def expire(self) -> bool:
+        if self.state is not State.PENDING:
+            return False
+        self.state = State.EXPIRED
+        return True
+
+    def answer(self, member: int, round_number: int, correct: bool, seconds: float) -> Answer:
+        if member not in self.players:
+            raise DuelError("This isn't your duel.")
+        if self.state is not State.ACTIVE or round_number != self.current_round:
+            raise DuelError("This round is over.")
+        if (round_number, member) in self.answers:
+            raise DuelError("You already answered this round.")
+        answer = Answer(correct, seconds, round_points(correct, seconds, self.round_seconds))
+        self.answers[(round_number, member)] = answer
+        return answer
+
+    def round_complete(self) -> bool:
+        return all((self.current_round, p) in self.answers for p in self.players)
+
+    def close_round(self) -> bool:
+        """End the current round; True when the match is over (last round, or abandoned)."""
+        if self.state is not State.ACTIVE:
+            return True
+        if self._silent_streak() >= SILENT_ROUNDS_TO_ABANDON:
+            self.state = State.ABANDONED
+            return True
+        if self.current_round >= self.rounds:
+            self.state = State.FINISHED
+            return True
+        self.current_round += 1
+        return False
+
+    def forfeit(self, member: int) -> None:
+        if member not in self.players or self.state is not State.ACTIVE:
+            raise DuelError("You are not in a running duel.")
+        self.forfeited_by = member
+        self.state = State.FINISHED
+
+    def score(self, player: int) -> int:
+        return sum(a.points for (_, p), a in self.answers.items() if p == player)
+
+    def answered_rounds(self, player: int) -> int:
+        return sum(1 for (_, p) in self.answers if p == player)
+
+    def _silent_streak(self) -> int:
+        streak = 0
+        for number in range(self.current_round, 0, -1):
+            if any((number, p) in self.answers for p in self.players):
+                break
+            streak += 1
+        return streak
+
+    def result(self) -> tuple[Outcome, int | None]:
+        """(outcome, winner); the winner is None for a draw or an abandoned match."""
+        if self.state is State.ABANDONED:
+            return Outcome.ABANDONED, None
+        if self.forfeited_by is not None:
+            return Outcome.FORFEIT, self.other(self.forfeited_by)
+        silent = [p for p in self.players if self.answered_rounds(p) == 0]
+        if len(silent) == 1:
+            return Outcome.FORFEIT, self.other(silent[0])
+        a, b = self.score(self.challenger), self.score(self.opponent)
+        if a == b:
+            return Outcome.DRAW, None
+        return Outcome.WIN, self.challenger if a > b else self.opponent
+
+    def challenger_score(self) -> float | None:
+        """The challenger's Glicko-2 score (1, 0.5, 0), or None when ratings must not move."""
+        outcome, winner = self.result()
+        if outcome is Outcome.ABANDONED or self.state is not State.FINISHED:
+            return None
+        if winner is None:
+            return 0.5
+        return 1.0 if winner == self.challenger else 0.0

@@ -1,0 +1,256 @@
+"""/leaderboard and /stats: standings per server and period, and a member's own card."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.ui.embeds import brand_embed
+from bot.ui.paginator import Paginator
+from cogs.duel import rating as glicko
+from cogs.leaderboard import boards, cards
+from db import duels, stats
+from db.database import Database
+from db.members import display_names
+
+if TYPE_CHECKING:
+    from bot.client import QuizBot
+
+BOARD_TITLES = {
+    "points": "Points",
+    "streak": "Daily streaks",
+    "rating": "Duel ratings",
+    "accuracy": "Accuracy",
+}
+PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
+UNITS = {"points": "pts", "streak": "days"}
+
+
+class LeaderboardCog(commands.Cog, name="Leaderboard"):
+    """Standings and personal stats."""
+
+    def __init__(self, bot: QuizBot) -> None:
+        self.bot = bot
+
+    async def _zone(self, guild_id: int) -> ZoneInfo:
+        return ZoneInfo(await stats.guild_timezone(self.bot.db, guild_id))
+
+    # -- /leaderboard ------------------------------------------------------------------------
+
+    @app_commands.command(name="leaderboard", description="Standings of this server")
+    @app_commands.describe(board="What to rank by", period="Which stretch of time")
+    @app_commands.choices(
+        board=[app_commands.Choice(name=BOARD_TITLES[b], value=b) for b in boards.BOARDS],
+        period=[app_commands.Choice(name=PERIOD_TITLES[p], value=p) for p in boards.PERIODS],
+    )
+    @app_commands.guild_only()
+    async def leaderboard(
+        self, interaction: discord.Interaction, board: str = "points", period: str = "week"
+    ) -> None:
+        assert interaction.guild is not None
+        guild_id = interaction.guild.id
+        if board in ("rating", "streak"):
+            title = f"{BOARD_TITLES[board]} · now"  # standings, not totals over a period
+            period = "all"
+        else:
+            title = f"{BOARD_TITLES[board]} · {PERIOD_TITLES[period]}"
+        if board == "rating":
+            source: BoardSource = await self._rating_source(guild_id)
+        else:
+            zone = await self._zone(guild_id)
+            query = stats.BoardQuery(
+                guild_id,
+                board,
+                boards.period_key(period, self.bot.clock.now(), zone),
+                min_answers=boards.MIN_ANSWERS_FOR_ACCURACY,
+                last_closed=await stats.last_closed_sequence(self.bot.db, guild_id),
+            )
+            source = SqlBoard(self.bot.db, query)
+        caller = interaction.user.id
+        first = await source.page(0, boards.PER_PAGE, caller)
+        footer = self._footer(board, first.mine, first.size, source.provisional_of(caller))
+        pages = boards.page_count(first.size)
+
+        async def render(number: int) -> discord.Embed:
+            shown = first if number == 0 else await source.page(
+                number * boards.PER_PAGE, boards.PER_PAGE, caller
+            )  # fmt: skip
+            names = await display_names(self.bot.db, guild_id, [r[1] for r in shown.rows])
+            lines = [self._line(board, row, names) for row in shown.rows]
+            embed = brand_embed(
+                title, "\n".join(lines) or "Nobody yet: answer a question to get on the board!"
+            )
+            provisional = source.provisional()
+            if provisional and number == 0:
+                names.update(
+                    await display_names(self.bot.db, guild_id, [r[1] for r in provisional[:10]])
+                )
+                extra = [self._line(board, row, names) for row in provisional[:10]]
+                if len(provisional) > 10:
+                    extra.append(f"…and {len(provisional) - 10} more")
+                embed.add_field(name="Provisional (few duels yet)", value="\n".join(extra))
+            embed.set_footer(text=f"{footer} · page {number + 1}/{pages}")
+            return embed
+
+        await Paginator(interaction.user.id, pages, render, self.bot.clock).start(interaction)
+
+    async def _rating_source(self, guild_id: int) -> ListBoard:
+        """Ratings age with inactivity, so they are ranked here rather than in SQL."""
+        now = self.bot.clock.time()
+        settled: list[tuple[int, float, str]] = []
+        provisional: list[tuple[int, float, str]] = []
+        for user_id, value, rd, volatility, played in await stats.rating_board(
+            self.bot.db, guild_id
+        ):
+            current = glicko.as_of(glicko.Rating(value, rd, volatility), played, now)
+            target = provisional if current.provisional else settled
+            target.append((user_id, round(current.rating), f"±{current.rd:.0f}"))
+        return ListBoard(boards.rank(settled), boards.rank(provisional))
+
+    def _footer(
+        self, board: str, mine: stats.BoardRow | None, size: int, provisional: stats.BoardRow | None
+    ) -> str:
+        if mine is not None:
+            return f"Your rank: #{mine[0]} of {size} · {self._value(board, mine)}"
+        if provisional is not None:
+            return f"Your rating is provisional ({self._value(board, provisional)})"
+        if board == "accuracy":
+            return (
+                "You are not on this board yet. It needs "
+                f"{boards.MIN_ANSWERS_FOR_ACCURACY} graded answers."
+            )
+        return "You are not on this board yet."
+
+    def _value(self, board: str, row: stats.BoardRow) -> str:
+        _, _, value, detail = row
+        if board == "accuracy":
+            return f"{value:.0%} ({detail})"
+        if board == "rating":
+            return f"{value:.0f} {detail}"
+        return f"{value:.0f} {UNITS[board]}"
+
+    def _line(self, board: str, row: stats.BoardRow, names: dict[int, str]) -> str:
+        rank, user_id = row[0], row[1]
+        name = discord.utils.escape_markdown(names.get(user_id, f"member {user_id}"))
+        return f"`#{rank:>2}` **{name}** · {self._value(board, row)}"
+
+    # -- /stats -----------------------------------------------------------------------------------
+
+    @app_commands.command(name="stats", description="Your (or a member's) results and card")
+    @app_commands.guild_only()
+    async def stats(
+        self, interaction: discord.Interaction, member: discord.Member | None = None
+    ) -> None:
+        assert interaction.guild is not None
+        target = member or interaction.user
+        guild_id = interaction.guild.id
+        zone = await self._zone(guild_id)
+        now = self.bot.clock.now()
+        today = now.astimezone(zone).date()
+        since_day = (today - timedelta(days=29)).isoformat()
+        data = await stats.member_stats(self.bot.db, guild_id, target.id, since_day)
+        last_closed = await stats.last_closed_sequence(self.bot.db, guild_id)
+        streak = (
+            data.streak_current
+            if data.streak_last_sequence is not None and data.streak_last_sequence >= last_closed
+            else 0
+        )
+        rating_row = await duels.get_rating(self.bot.db, guild_id, target.id)
+        rating = (
+            glicko.as_of(
+                glicko.Rating(rating_row.rating, rating_row.rd, rating_row.volatility),
+                rating_row.last_played_at,
+                now.timestamp(),
+            )
+            if rating_row
+            else None
+        )
+
+        embed = brand_embed(f"{target.display_name}: stats")
+        accuracy = f"{data.correct / data.answers:.0%}" if data.answers else "–"
+        embed.add_field(name="Points", value=str(data.points))
+        embed.add_field(name="Answers", value=f"{data.answers} ({accuracy} right)")
+        embed.add_field(name="Streak", value=f"{streak} now · best {data.streak_best}")
+        if rating_row is not None and rating is not None:
+            embed.add_field(
+                name="Duels",
+                value=f"{rating_row.wins}W {rating_row.losses}L {rating_row.draws}D · rating "
+                f"{rating.shown()} (±{rating.rd:.0f})",
+            )
+        else:
+            embed.add_field(name="Duels", value="none yet")
+        if data.topics:
+            lines = [
+                f"{t.topic}: {t.correct}/{t.answers} ({t.correct / t.answers:.0%})"
+                for t in sorted(data.topics, key=lambda t: -t.answers)
+            ]
+            embed.add_field(name="By topic", value="\n".join(lines)[:1024], inline=False)
+
+        card = cards.CardData(
+            name=target.display_name,
+            headline=_headline(data.points, accuracy, streak, rating),
+            topic_accuracy=[(t.topic, t.correct / t.answers, t.answers) for t in data.topics],
+            daily_activity=cards.last_days(data.days, today),
+        )
+        png = await self.bot.run_blocking(cards.render_card, card)
+        embed.set_image(url="attachment://stats.png")
+        await interaction.response.send_message(
+            embed=embed, file=discord.File(io.BytesIO(png), filename="stats.png"), ephemeral=True
+        )
+
+
+def _headline(points: int, accuracy: str, streak: int, rating: glicko.Rating | None) -> str:
+    parts = [f"{points} points", f"{accuracy} right", f"streak {streak}"]
+    if rating is not None:
+        parts.append(f"rating {rating.shown()}")
+    return " · ".join(parts)
+
+
+class BoardSource(Protocol):
+    async def page(self, offset: int, limit: int, caller: int) -> stats.BoardPage: ...
+    def provisional(self) -> list[stats.BoardRow]: ...
+    def provisional_of(self, user_id: int) -> stats.BoardRow | None: ...
+
+
+class SqlBoard:
+    """A board ranked inside SQLite (points, accuracy, streaks)."""
+
+    def __init__(self, db: Database, query: stats.BoardQuery) -> None:
+        self.db, self.query = db, query
+
+    async def page(self, offset: int, limit: int, caller: int) -> stats.BoardPage:
+        return await stats.board_page(self.db, self.query, offset, limit, caller)
+
+    def provisional(self) -> list[stats.BoardRow]:
+        return []
+
+    def provisional_of(self, user_id: int) -> stats.BoardRow | None:
+        return None
+
+
+class ListBoard:
+    """A board ranked in Python (duel ratings), with provisional players apart."""
+
+    def __init__(self, settled: list[boards.Entry], provisional: list[boards.Entry]) -> None:
+        self._settled = [_as_row(e) for e in settled]
+        self._provisional = [_as_row(e) for e in provisional]
+
+    async def page(self, offset: int, limit: int, caller: int) -> stats.BoardPage:
+        mine = next((r for r in self._settled if r[1] == caller), None)
+        return stats.BoardPage(self._settled[offset : offset + limit], mine, len(self._settled))
+
+    def provisional(self) -> list[stats.BoardRow]:
+        return self._provisional
+
+    def provisional_of(self, user_id: int) -> stats.BoardRow | None:
+        return next((r for r in self._provisional if r[1] == user_id), None)
+
+
+def _as_row(entry: boards.Entry) -> stats.BoardRow:
+    return entry.rank, entry.user_id, entry.value, entry.detail

@@ -1,0 +1,222 @@
+"""A practice session as pure rules: where the member is, what they may press next, how the
+run went, which questions to ask and which questions a search means.
+
+No Discord and no database here; the cog rebuilds a :class:`Progress` from the stored session
+on every click, so a restart loses nothing.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from enum import Enum
+
+from rapidfuzz import fuzz, process, utils
+
+DEFAULT_QUESTIONS = 5
+MAX_QUESTIONS = 20
+MAX_REVIEW_CARDS = 20  # one /review sitting; the rest stay due for the next
+SESSION_LIFETIME = 24 * 3600.0  # seconds; older sessions are deleted and their buttons say so
+
+
+class SessionError(Exception):
+    """A click that cannot be applied, worded for the member who made it."""
+
+
+class Screen(Enum):
+    QUESTION = "question"  # waiting for an answer
+    VERDICT = "verdict"  # the answer's verdict, waiting for "Next"
+    OVER = "over"
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    current: int  # index of the question on screen
+    answered: int  # questions answered: current (not yet) or current + 1
+    ended: bool = False
+    started_at: float = 0.0
+
+    @property
+    def screen(self) -> Screen:
+        if self.ended:
+            return Screen.OVER
+        return Screen.VERDICT if self.answered > self.current else Screen.QUESTION
+
+    @property
+    def is_last(self) -> bool:
+        return self.current + 1 >= self.total
+
+    def expired(self, now: float) -> bool:
+        return now - self.started_at > SESSION_LIFETIME
+
+    def check_answer(self, position: int, now: float) -> None:
+        """Raise unless question ``position`` is on screen and unanswered."""
+        self._check_open(now)
+        if position < self.answered:
+            raise SessionError("You already answered this question.")
+        if position != self.current or self.screen is not Screen.QUESTION:
+            raise SessionError("That question is not on screen any more.")
+
+    def check_next(self, position: int, now: float) -> None:
+        """Raise unless the verdict of question ``position`` is on screen."""
+        self._check_open(now)
+        if position != self.current or self.screen is not Screen.VERDICT:
+            raise SessionError("You already moved past this question.")
+
+    def _check_open(self, now: float) -> None:
+        if self.ended:
+            raise SessionError("This session is over. Start a new one with `/quiz` or `/review`.")
+        if self.expired(now):
+            raise SessionError(
+                "This session has expired (after 24 hours). Start a new one with `/quiz` or "
+                "`/review`."
+            )
+
+
+# -- how it went -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    topic: str
+    correct: bool
+    score: float  # in [0, 1]; partial for interview-style questions
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str
+    answered: int
+    right: int
+    score: float  # mean score, in [0, 1]
+
+
+@dataclass(frozen=True)
+class Summary:
+    answered: int
+    right: int
+    score: float  # mean score, in [0, 1]
+    topics: tuple[TopicScore, ...]  # alphabetical
+    weakest: TopicScore | None  # None when every answer was fully right
+
+
+def summarize(results: Iterable[Result]) -> Summary:
+    by_topic: defaultdict[str, list[Result]] = defaultdict(list)
+    for result in results:
+        by_topic[result.topic].append(result)
+    topics = tuple(
+        TopicScore(
+            topic,
+            len(group),
+            sum(r.correct for r in group),
+            sum(r.score for r in group) / len(group),
+        )
+        for topic, group in sorted(by_topic.items())
+    )
+    answered = sum(t.answered for t in topics)
+    right = sum(t.right for t in topics)
+    score = sum(t.score * t.answered for t in topics) / answered if answered else 0.0
+    # The lowest mean score; on a tie, the topic missed more often says more.
+    candidates = [t for t in topics if t.score < 1]
+    weakest = min(candidates, key=lambda t: (t.score, -t.answered, t.topic), default=None)
+    return Summary(answered, right, score, topics, weakest)
+
+
+# -- what to ask -----------------------------------------------------------------------------
+
+
+def pick_items(
+    candidates: Sequence[str], seen: set[str], count: int, rng: random.Random
+) -> list[str]:
+    """``count`` questions for a quiz: ones the member never met first, then the others,
+    each group in random order."""
+    fresh = [item for item in candidates if item not in seen]
+    known = [item for item in candidates if item in seen]
+    rng.shuffle(fresh)
+    rng.shuffle(known)
+    return (fresh + known)[:count]
+
+
+# -- finding a question by what a member types --------------------------------------------------
+
+WORD_CUTOFF = 70  # how alike two words must be (rapidfuzz ratio, 0-100) to count as one
+MATCH_CUTOFF = 60.0  # how well a question must match the whole search to be offered
+EXPLANATION_WEIGHT = 0.8  # a match in the explanation counts less than one in the prompt
+
+
+@dataclass(frozen=True)
+class Searchable:
+    item_id: str
+    prompt: str
+    explanation: str
+
+
+class QuestionIndex:
+    """Typo-tolerant search over prompts (and, weighted down, explanations).
+
+    Each word typed is matched to the most alike word of a question (rapidfuzz ratio, so
+    "retreival" finds "retrieval"; the last word may be unfinished, so it also matches words
+    it begins). A question scores the mean over the words typed, so it must match all of them
+    to rank first; ties go to the closer whole prompt. Explanations count because they name
+    what a prompt abbreviates: "In RAG, what does the R stand for?" never says "retrieval".
+    """
+
+    def __init__(self, items: Iterable[Searchable]) -> None:
+        self.items = list(items)
+        self._words: dict[str, list[tuple[int, float]]] = defaultdict(list)
+        for number, item in enumerate(self.items):
+            weights: dict[str, float] = {}
+            for word in _words(item.explanation):
+                weights[word] = EXPLANATION_WEIGHT
+            for word in _words(item.prompt):
+                weights[word] = 1.0
+            for word, weight in weights.items():
+                self._words[word].append((number, weight))
+        self._vocabulary = list(self._words)
+
+    def search(
+        self, query: str, limit: int = 25, exclude: Collection[str] = ()
+    ) -> list[Searchable]:
+        """The questions that match ``query``, best first."""
+        typed = _words(query)
+        if not typed:
+            return []
+        totals: defaultdict[int, float] = defaultdict(float)
+        for position, word in enumerate(typed):
+            best: dict[int, float] = {}
+            for known, similarity in self._similar(word, last=position == len(typed) - 1):
+                for number, weight in self._words[known]:
+                    best[number] = max(best.get(number, 0.0), similarity * weight)
+            for number, value in best.items():
+                totals[number] += value
+        processed = utils.default_process(query)
+        ranked = sorted(
+            (
+                (-total / len(typed), -fuzz.WRatio(processed, self.items[number].prompt,
+                                                   processor=utils.default_process), number)
+                for number, total in totals.items()
+                if total / len(typed) >= MATCH_CUTOFF
+                and self.items[number].item_id not in exclude
+            ),
+        )  # fmt: skip
+        return [self.items[number] for _, _, number in ranked[:limit]]
+
+    def _similar(self, word: str, *, last: bool) -> list[tuple[str, float]]:
+        found = {
+            known: score
+            for known, score, _ in process.extract(
+                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=None
+            )
+        }
+        if last and len(word) >= 3:  # the member may still be typing it
+            for known in self._vocabulary:
+                if known.startswith(word):
+                    found[known] = 100.0
+        return list(found.items())
+
+
+def _words(text: str) -> list[str]:
+    return list(dict.fromkeys(utils.default_process(text).split()))

@@ -1,0 +1,66 @@
+"""The log of every graded answer, whatever asked the question."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from db.database import Database, Transaction
+
+
+@dataclass(frozen=True)
+class LoggedAnswer:
+    guild_id: int
+    user_id: int
+    item_id: str
+    topic: str
+    context: str  # daily | duel | practice
+    context_id: int | None
+    reply: str
+    correct: bool
+    score: float
+    points: int
+    answered_at: float
+
+
+@lru_cache(maxsize=64)
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def local_date(timestamp: float, zone_name: str) -> date:
+    return datetime.fromtimestamp(timestamp, UTC).astimezone(_zone(zone_name)).date()
+
+
+def remember_zone(db: Database, guild_id: int, zone_name: str | None) -> None:
+    """Called by db.daily whenever a server's schedule (and so its zone) changes."""
+    db.memo[("zone", guild_id)] = zone_name or "UTC"
+
+
+async def guild_zone(reader: Database | Transaction, db: Database, guild_id: int) -> str:
+    """The server's zone for bucketing answers by day (its daily-question zone, else UTC)."""
+    key = ("zone", guild_id)
+    if key not in db.memo:
+        row = await reader.fetchone(
+            "SELECT timezone FROM daily_schedules WHERE guild_id = ?", (guild_id,)
+        )
+        remember_zone(db, guild_id, row[0] if row else None)
+    return str(db.memo[key])
+
+
+async def log_answer(tx: Transaction, answer: LoggedAnswer) -> int:
+    """Record an answer inside the caller's transaction.
+
+    The member summaries behind the boards follow by trigger (migration 0006); only the
+    server-local day is computed here, because SQLite knows no time zones.
+    """
+    zone = await guild_zone(tx, tx.database, answer.guild_id)
+    return await tx.insert(
+        "INSERT INTO answers (guild_id, user_id, item_id, topic, context, context_id, reply, "
+        "correct, score, points, answered_at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (answer.guild_id, answer.user_id, answer.item_id, answer.topic, answer.context,
+         answer.context_id, answer.reply, int(answer.correct), answer.score, answer.points,
+         answer.answered_at, local_date(answer.answered_at, zone).isoformat()),
+    )  # fmt: skip

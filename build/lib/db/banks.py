@@ -1,0 +1,135 @@
+"""Named queries for server-imported banks, disabled items and question reports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from db.database import Database
+
+
+@dataclass(frozen=True)
+class CustomBank:
+    name: str
+    filename: str
+    source: str
+    item_count: int
+    imported_by: int
+    imported_at: float
+
+
+@dataclass(frozen=True)
+class Report:
+    report_id: int
+    item_id: str
+    user_id: int
+    reason: str
+    created_at: float
+
+
+async def custom_banks(db: Database, guild_id: int) -> list[CustomBank]:
+    rows = await db.fetchall(
+        "SELECT name, filename, source, item_count, imported_by, imported_at FROM custom_banks "
+        "WHERE guild_id = ? ORDER BY name",
+        (guild_id,),
+    )
+    return [CustomBank(*row) for row in rows]
+
+
+async def get_bank(db: Database, guild_id: int, name: str) -> CustomBank | None:
+    row = await db.fetchone(
+        "SELECT name, filename, source, item_count, imported_by, imported_at FROM custom_banks "
+        "WHERE guild_id = ? AND name = ?",
+        (guild_id, name),
+    )
+    return CustomBank(*row) if row else None
+
+
+async def save_bank(db: Database, guild_id: int, bank: CustomBank) -> None:
+    await db.write(
+        "INSERT INTO custom_banks (guild_id, name, filename, source, item_count, imported_by, "
+        "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, name) DO UPDATE SET "
+        "filename = excluded.filename, source = excluded.source, "
+        "item_count = excluded.item_count, imported_by = excluded.imported_by, "
+        "imported_at = excluded.imported_at",
+        (guild_id, bank.name, bank.filename, bank.source, bank.item_count, bank.imported_by,
+         bank.imported_at),
+    )  # fmt: skip
+
+
+async def delete_bank(db: Database, guild_id: int, name: str) -> bool:
+    changed = await db.write(
+        "DELETE FROM custom_banks WHERE guild_id = ? AND name = ?", (guild_id, name)
+    )
+    return changed > 0
+
+
+async def guilds_with_banks(db: Database) -> list[int]:
+    return [r[0] for r in await db.fetchall("SELECT DISTINCT guild_id FROM custom_banks")]
+
+
+async def disabled_items(db: Database, guild_id: int) -> set[str]:
+    rows = await db.fetchall("SELECT item_id FROM disabled_items WHERE guild_id = ?", (guild_id,))
+    return {r[0] for r in rows}
+
+
+async def disable_item(db: Database, guild_id: int, item_id: str, by: int, now: float) -> None:
+    await db.write(
+        "INSERT OR IGNORE INTO disabled_items (guild_id, item_id, disabled_by, disabled_at) "
+        "VALUES (?, ?, ?, ?)",
+        (guild_id, item_id, by, now),
+    )
+
+
+async def add_report(
+    db: Database, guild_id: int, item_id: str, user_id: int, reason: str, now: float
+) -> int:
+    async with db.transaction() as tx:
+        return await tx.insert(
+            "INSERT INTO reports (guild_id, item_id, user_id, reason, created_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (guild_id, item_id, user_id, reason, now),
+        )
+
+
+async def open_reports(db: Database, guild_id: int, limit: int) -> tuple[list[Report], int]:
+    """The oldest open reports (up to ``limit``) and how many are open in all."""
+    rows = await db.fetchall(
+        "SELECT report_id, item_id, user_id, reason, created_at FROM reports "
+        "WHERE guild_id = ? AND resolved_at IS NULL ORDER BY report_id LIMIT ?",
+        (guild_id, limit),
+    )
+    total = await db.fetchval(
+        "SELECT count(*) FROM reports WHERE guild_id = ? AND resolved_at IS NULL",
+        (guild_id,),
+        default=0,
+    )
+    return [Report(*row) for row in rows], int(total)
+
+
+async def get_report(db: Database, guild_id: int, report_id: int) -> Report | None:
+    row = await db.fetchone(
+        "SELECT report_id, item_id, user_id, reason, created_at FROM reports "
+        "WHERE guild_id = ? AND report_id = ? AND resolved_at IS NULL",
+        (guild_id, report_id),
+    )
+    return Report(*row) if row else None
+
+
+async def resolve_reports(
+    db: Database, guild_id: int, item_id: str, by: int, resolution: str, now: float
+) -> int:
+    """Close every open report on an item (disabling it answers them all)."""
+    return await db.write(
+        "UPDATE reports SET resolved_by = ?, resolved_at = ?, resolution = ? "
+        "WHERE guild_id = ? AND item_id = ? AND resolved_at IS NULL",
+        (by, now, resolution, guild_id, item_id),
+    )
+
+
+async def resolve_report(db: Database, guild_id: int, report_id: int, by: int, now: float) -> bool:
+    changed = await db.write(
+        "UPDATE reports SET resolved_by = ?, resolved_at = ?, resolution = 'resolved' "
+        "WHERE guild_id = ? AND report_id = ? AND resolved_at IS NULL",
+        (by, now, guild_id, report_id),
+    )
+    return changed > 0

@@ -1,0 +1,250 @@
+"""The one SQLite connection of the bot: opening, migrations, transactions and backups.
+
+Every write goes through :meth:`Database.transaction` (or :meth:`Database.write`), which holds
+an asyncio lock: the connection is shared by every coroutine of the bot, and SQLite transactions
+belong to a connection, so two interleaved ``BEGIN``s would otherwise mix their statements.
+Reads need no lock; in WAL mode they never block the writer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | dict[str, Any]
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class DatabaseError(RuntimeError):
+    """A database problem worth one clear line to the person running the bot."""
+
+
+class SchemaTooNewError(DatabaseError):
+    pass
+
+
+def migration_files() -> list[tuple[int, str, str]]:
+    """(version, file name, SQL) of every shipped migration, in order."""
+    found = []
+    for entry in resources.files("db.migrations").iterdir():
+        match = MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [version for version, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise DatabaseError(f"migrations must be numbered 0001, 0002, ... without gaps: {versions}")
+    return found
+
+
+LATEST_VERSION = len(migration_files())
+
+
+class Transaction:
+    """The statements of one transaction; obtained from :meth:`Database.transaction`."""
+
+    def __init__(self, conn: aiosqlite.Connection, database: Database) -> None:
+        self._conn = conn
+        self.database = database
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns the number of rows it changed."""
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
+
+    async def insert(self, sql: str, params: Params = ()) -> int:
+        """Run an INSERT; returns the new row's id."""
+        row = await self._conn.execute_insert(sql, params)
+        return int(row[0]) if row else 0
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        # One trip to the database thread (a cursor would cost three: run, fetch, close).
+        return list(await self._conn.execute_fetchall(sql, params))
+
+
+class Database:
+    """One long-lived aiosqlite connection; use ``async with Database(path) as db``."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self._conn: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+        # Operations under way, so shutdown (and the offline harness) can wait for them.
+        self.in_flight = 0
+        # Small caches of rarely changing rows, kept by the query modules that own those rows
+        # (they update them on every write), so hot paths skip a round trip.
+        self.memo: dict[tuple[Any, ...], Any] = {}
+
+    async def __aenter__(self) -> Database:
+        await self.connect()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._conn is None:
+            raise DatabaseError("the database is not open")
+        return self._conn
+
+    async def connect(self) -> None:
+        if self.path != Path(":memory:"):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(self.path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"cannot open database {self.path}: {exc}") from exc
+        conn.row_factory = sqlite3.Row
+        self._conn = conn
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.DatabaseError as exc:
+            await self.close()
+            raise DatabaseError(f"{self.path} is not a usable SQLite database: {exc}") from exc
+
+    async def close(self) -> None:
+        if self._conn is None:
+            return
+        async with self._write_lock:  # let a transaction under way finish first
+            conn, self._conn = self._conn, None
+            await conn.close()
+
+    # -- schema -------------------------------------------------------------------------------
+
+    async def user_version(self) -> int:
+        row = await self.fetchone("PRAGMA user_version")
+        return int(row[0]) if row else 0
+
+    async def migrate(self) -> list[str]:
+        """Apply the migrations this database lacks, all in one transaction.
+
+        Returns the names of the files applied (empty when the schema was current). A database
+        written by a newer quizbot is refused rather than guessed at.
+        """
+        current = await self.user_version()
+        if current > LATEST_VERSION:
+            raise SchemaTooNewError(
+                f"{self.path} has schema version {current}, but this quizbot only knows up to "
+                f"{LATEST_VERSION}: upgrade quizbot (or restore a backup) before starting it"
+            )
+        pending = [m for m in migration_files() if m[0] > current]
+        if not pending:
+            return []
+        async with self.transaction() as tx:
+            for version, name, sql in pending:
+                log.info("Applying migration %s", name)
+                for statement in split_sql(sql):
+                    await tx.execute(statement)
+                # PRAGMA takes no bound parameters; the version is an int we computed.
+                await tx.execute(f"PRAGMA user_version = {int(version)}")
+        return [name for _, name, _ in pending]
+
+    # -- reads and writes --------------------------------------------------------------------
+
+    async def fetchone(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        self.in_flight += 1
+        try:
+            # One trip to the database thread (a cursor would cost three: run, fetch, close).
+            return list(await self.conn.execute_fetchall(sql, params))
+        finally:
+            self.in_flight -= 1
+
+    async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
+        row = await self.fetchone(sql, params)
+        return default if row is None or row[0] is None else row[0]
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Transaction]:
+        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if the block raises."""
+        self.in_flight += 1
+        try:
+            async with self._write_lock:
+                conn = self.conn
+                await conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield Transaction(conn, self)
+                except BaseException:
+                    await conn.execute("ROLLBACK")
+                    raise
+                else:
+                    await conn.execute("COMMIT")
+        finally:
+            self.in_flight -= 1
+
+    async def write_one(self, sql: str, params: Params = ()) -> int:
+        """One statement, atomic on its own (autocommit), under the write lock but without
+        BEGIN/COMMIT: a single trip to the database thread. Returns the rows changed."""
+        self.in_flight += 1
+        try:
+            async with self._write_lock:
+                cursor = await self.conn.execute(sql, params)
+                return cursor.rowcount
+        finally:
+            self.in_flight -= 1
+
+    async def write(self, sql: str, params: Params = ()) -> int:
+        """One statement in its own transaction; returns the number of rows changed."""
+        async with self.transaction() as tx:
+            return await tx.execute(sql, params)
+
+    async def backup(self, destination: Path | str) -> Path:
+        """Copy the live database to ``destination`` with SQLite's online backup API."""
+        destination = Path(destination)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        if destination.resolve() == self.path.resolve():
+            raise DatabaseError("the backup must go to another file than the database itself")
+        async with self._write_lock:  # a consistent copy: no transaction half-written
+            target = await aiosqlite.connect(destination)
+            try:
+                await self.conn.backup(target)
+            finally:
+                await target.close()
+        return destination
+
+
+def split_sql(script: str) -> list[str]:
+    """Split a migration into statements, so they all run inside our one transaction.
+
+    ``executescript`` would commit first; instead we cut at semicolons that end a complete
+    statement, as judged by :func:`sqlite3.complete_statement` (which knows about strings,
+    comments and ``BEGIN ... END`` trigger bodies).
+    """
+    statements, buffer = [], ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statement = buffer.strip()
+            if statement.strip(";").strip():
+                statements.append(statement)
+            buffer = ""
+    if buffer.strip() and not all(
+        part.strip().startswith("--") or not part.strip() for part in buffer.splitlines()
+    ):
+        raise DatabaseError(f"incomplete SQL statement at the end of a migration: {buffer[:80]!r}")
+    return statements

@@ -1,0 +1,39 @@
+"""Display names as last seen (no privileged intent gives us the member list)."""
+
+from __future__ import annotations
+
+from db.database import Database, Transaction
+
+
+async def remember_member(
+    tx: Transaction, guild_id: int, user_id: int, display_name: str, now: float
+) -> None:
+    """Store a member's display name, unless it is the one already stored."""
+    name = display_name[:100]
+    key = ("member", guild_id, user_id)
+    if tx.database.memo.get(key) == name:
+        return  # every answer calls this; most change nothing
+    tx.database.memo[key] = name
+    await tx.execute(
+        "INSERT INTO members (guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
+        "seen_at = excluded.seen_at",
+        (guild_id, user_id, name, now),
+    )
+
+
+async def display_names(db: Database, guild_id: int, user_ids: list[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    marks = ",".join("?" * len(user_ids))
+    rows = await db.fetchall(
+        f"SELECT user_id, display_name FROM members WHERE guild_id = ? AND user_id IN ({marks})",
+        (guild_id, *user_ids),
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def remember_members(db: Database, guild_id: int, names: dict[int, str], now: float) -> None:
+    async with db.transaction() as tx:
+        for user_id, display_name in names.items():
+            await remember_member(tx, guild_id, user_id, display_name, now)
