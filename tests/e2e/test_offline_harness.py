@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-import threading
 from pathlib import Path
 
 import discord
 import pytest
 
 from bot.offline import OfflineDiscord, OfflineError
+from tests.conftest import ThreadsBefore
 from tests.e2e import probe
 
 
@@ -304,17 +303,11 @@ async def test_gateway_mode_runs_the_real_connect_loop(tmp_path: Path) -> None:
 
 
 async def test_a_failed_start_closes_what_it_opened(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, failing_start: ThreadsBefore
 ) -> None:
-    async def broken_setup(self: object) -> None:
-        raise RuntimeError("a cog failed to import")  # after the database opened
-
-    monkeypatch.setattr("bot.client.QuizBot.setup_hook", broken_setup)
-    threads = set(threading.enumerate())
     offline = OfflineDiscord(db_path=tmp_path / "q.db")
     with pytest.raises(RuntimeError, match="a cog failed"):
         async with offline:
             pass
-    await asyncio.sleep(0.05)  # let closed threads finish
-    assert set(threading.enumerate()) <= threads  # aiosqlite's thread is gone
+    await failing_start.check()  # aiosqlite's thread is gone
     assert offline.bot is None

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import threading
 from pathlib import Path
 
 import discord
@@ -12,6 +10,7 @@ import pytest
 
 from bot.sandbox import Sandbox, SandboxError
 from bot.sandbox.events import Change, Shown
+from tests.conftest import ThreadsBefore
 from tests.sandbox.conftest import TEST_BANK, play
 
 GOOD_DIFFUSION_ANSWER = (
@@ -224,15 +223,9 @@ def _texts(result: object) -> str:
 
 
 async def test_a_failed_start_leaves_nothing_running(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, failing_start: ThreadsBefore
 ) -> None:
-    async def broken_setup(self: object) -> None:
-        raise RuntimeError("a cog failed to import")  # after the database opened
-
-    monkeypatch.setattr("bot.client.QuizBot.setup_hook", broken_setup)
-    threads = set(threading.enumerate())
     with pytest.raises(RuntimeError, match="a cog failed"):
         async with Sandbox.open(tmp_path / "s.db", tmp_path / "files", bank=TEST_BANK):
             pass
-    await asyncio.sleep(0.05)  # let closed threads finish
-    assert set(threading.enumerate()) <= threads  # nothing would keep the process alive
+    await failing_start.check()
