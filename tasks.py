@@ -43,7 +43,7 @@ def ensure_venv() -> None:
         venv.EnvBuilder(with_pip=True).create(VENV)
     print("Installing quizbot and its dependencies into .venv...", flush=True)
     pip = [str(BIN / "python"), "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "install", "-e", f"{ROOT}[dev]"], check=True)
+    subprocess.run([*pip, "install", "-e", f"{ROOT}[dev,sandbox]"], check=True)
     STAMP.write_text(_wanted_stamp())
 
 

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import aiosqlite
 
 from bench.common import Row, print_table, row
-from bot.offline import FakeMessage, OfflineDiscord, Reply
+from offline import FakeMessage, OfflineDiscord, Reply
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_BANK = REPO / "tests" / "fixtures" / "bank"

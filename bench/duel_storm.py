@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.answer_burst import TEST_BANK, percentile
 from bench.common import Row, print_table, row
-from bot.offline import FakeChannel, FakeMember, OfflineDiscord
+from offline import FakeChannel, FakeMember, OfflineDiscord
 
 ROUNDS = 5
 

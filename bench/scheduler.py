@@ -22,8 +22,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.answer_burst import TEST_BANK, percentile
 from bench.common import Row, print_table, row
-from bot.offline import OfflineDiscord
-from bot.offline.clock import DEFAULT_START
+from offline import OfflineDiscord
+from offline.clock import DEFAULT_START
 
 DUE = DEFAULT_START + timedelta(hours=1)  # 09:00 UTC on the fake clock
 SETTLE_SECONDS = 600.0  # the whole burst is one "event" for the harness: let it take minutes

@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import Row, print_table, row
-from bot.offline.clock import DEFAULT_START
+from offline.clock import DEFAULT_START
 
 READY_TARGET_S = 3.0
 RSS_TARGET_MB = 200.0
@@ -47,7 +47,7 @@ def prepare(path: Path, servers: int) -> None:
 
 
 async def child(path: Path, servers: int) -> None:
-    from bot.offline import OfflineDiscord
+    from offline import OfflineDiscord
 
     d = OfflineDiscord(db_path=path)
     for number in range(1, servers):  # the harness already made one

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib
 import logging
 import os
 import signal
@@ -34,6 +35,11 @@ to config.yaml (one line: DISCORD_TOKEN=your-token) or export it in your shell. 
 No Discord account at hand? Try the whole bot offline in this terminal:
     python3 tasks.py sandbox      (or: quizbot sandbox)
 """
+
+SANDBOX_MISSING = (
+    "quizbot: the sandbox is not installed here ({missing} is missing): "
+    "run `python3 tasks.py sandbox`, or `pip install 'quizbot[sandbox]'`"
+)
 
 
 def version() -> str:
@@ -158,8 +164,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "health":
         return asyncio.run(health.check(settings))
     if args.command == "sandbox":
-        from bot.sandbox import app as sandbox_app
-
+        try:
+            # The sandbox is tooling beside the application, installed with the `sandbox` extra.
+            sandbox_app = importlib.import_module("sandbox.app")
+        except ImportError as exc:
+            print(SANDBOX_MISSING.format(missing=exc.name or exc), file=sys.stderr)
+            return 2
         return sandbox_app.main(
             sandbox_app.Options(
                 db=args.db,

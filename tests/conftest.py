@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline import OfflineDiscord
+from offline import OfflineDiscord
 
 REPO = Path(__file__).resolve().parent.parent
 

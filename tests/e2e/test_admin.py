@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline import FakeChannel, FakeMember, OfflineDiscord, Reply
+from offline import FakeChannel, FakeMember, OfflineDiscord, Reply
 from tests.e2e.test_daily import START, TEST_BANK, next_post, posts, reveals, setup_daily
 from tests.e2e.test_duel import accept, challenge, rounds_in
 

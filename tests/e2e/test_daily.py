@@ -10,7 +10,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.offline import FakeChannel, FakeMessage, OfflineDiscord
+from offline import FakeChannel, FakeMessage, OfflineDiscord
 from tests.conftest import REPO
 
 TEST_BANK = REPO / "tests" / "fixtures" / "bank"

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline import FakeChannel, FakeMember, FakeMessage, OfflineDiscord, Reply
 from cogs.duel import rating as glicko
 from cogs.duel.match import round_points
+from offline import FakeChannel, FakeMember, FakeMessage, OfflineDiscord, Reply
 from tests.e2e.test_daily import START, TEST_BANK
 
 

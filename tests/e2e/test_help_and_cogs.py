@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.client import discover_cogs
-from bot.offline import OfflineDiscord
+from offline import OfflineDiscord
 
 
 def test_every_cog_package_is_discovered() -> None:

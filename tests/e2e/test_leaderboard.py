@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.offline import FakeMember, OfflineDiscord
 from db.answers import LoggedAnswer, log_answer
 from db.members import remember_member
+from offline import FakeMember, OfflineDiscord
 from tests.e2e.test_daily import TEST_BANK
 
 # Wednesday 2026-01-14 12:00 UTC; the server's zone is New York (UTC-5 in January).

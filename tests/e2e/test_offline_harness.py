@@ -7,7 +7,7 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.offline import OfflineDiscord, OfflineError
+from offline import OfflineDiscord, OfflineError
 from tests.conftest import ThreadsBefore
 from tests.e2e import probe
 
@@ -239,7 +239,7 @@ async def test_a_limit_broken_through_discord_py_fails_the_test(tmp_path: Path) 
     ],
 )
 def test_modal_limits(modal: dict, path: str) -> None:
-    from bot.offline import limits
+    from offline import limits
 
     assert [p for p, _ in limits.check_modal(modal)] == [path]
 

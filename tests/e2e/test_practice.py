@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from bank.schema import Item, TrueFalseItem
-from bot.offline import FakeMember, FakeMessage, OfflineDiscord, Reply
+from offline import FakeMember, FakeMessage, OfflineDiscord, Reply
 from tests.e2e.test_daily import START, TEST_BANK, next_post, setup_daily
 from tests.e2e.test_leaderboard import board_lines
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from bot.sandbox import Sandbox
-from bot.sandbox.app import Printer, run_script
+from sandbox import Sandbox
+from sandbox.app import Printer, run_script
 from tests.conftest import REPO
 
 TEST_BANK = REPO / "tests" / "fixtures" / "bank"

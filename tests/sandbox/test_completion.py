@@ -6,8 +6,8 @@ from __future__ import annotations
 from prompt_toolkit.completion import CompleteEvent
 from prompt_toolkit.document import Document
 
-from bot.sandbox import Sandbox
-from bot.sandbox.completion import SandboxCompleter, option_in_progress, suggest
+from sandbox import Sandbox
+from sandbox.completion import SandboxCompleter, option_in_progress, suggest
 
 
 def texts(line: str, sandbox: Sandbox) -> list[str]:

@@ -11,8 +11,8 @@ import pytest
 from prompt_toolkit.formatted_text import to_plain_text
 from rich.console import Console
 
-from bot.sandbox import Sandbox
-from bot.sandbox import app as sandbox_app
+from sandbox import Sandbox
+from sandbox import app as sandbox_app
 
 
 class TypedLines:

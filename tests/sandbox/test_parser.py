@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from bot.sandbox.parser import (
+from sandbox.parser import (
     Answer,
     Become,
     Click,

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from rich.console import Console, RenderableType
 
-from bot.offline.clock import FakeClock
-from bot.offline.world import EPHEMERAL, FakeMember, World
-from bot.sandbox.events import Change, ClockMoved, FormOpened, Shown
-from bot.sandbox.markup import plain, relative, timestamp, to_text
-from bot.sandbox.render import View, WorldNames, duration, render
+from offline.clock import FakeClock
+from offline.world import EPHEMERAL, FakeMember, World
+from sandbox.events import Change, ClockMoved, FormOpened, Shown
+from sandbox.markup import plain, relative, timestamp, to_text
+from sandbox.render import View, WorldNames, duration, render
 
 NOW = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 
@@ -27,7 +27,7 @@ def world() -> World:
 
 
 def member(world: World, name: str) -> FakeMember:
-    from bot.offline.world import FakeUser
+    from offline.world import FakeUser
 
     guild = next(iter(world.guilds.values()))
     user = FakeUser(world.snowflake(), name)

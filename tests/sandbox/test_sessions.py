@@ -8,8 +8,8 @@ from pathlib import Path
 import discord
 import pytest
 
-from bot.sandbox import Sandbox, SandboxError
-from bot.sandbox.events import Change, Shown
+from sandbox import Sandbox, SandboxError
+from sandbox.events import Change, Shown
 from tests.conftest import ThreadsBefore
 from tests.sandbox.conftest import TEST_BANK, play
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from bot.offline.clock import FakeClock
-from bot.offline.world import EPHEMERAL, FakeChannel, FakeInteraction, FakeMember, FakeUser, World
-from bot.sandbox.errors import SandboxError
-from bot.sandbox.visibility import Eyes
+from offline.clock import FakeClock
+from offline.world import EPHEMERAL, FakeChannel, FakeInteraction, FakeMember, FakeUser, World
+from sandbox.errors import SandboxError
+from sandbox.visibility import Eyes
 
 
 @pytest.fixture

@@ -11,17 +11,16 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
-import aiohttp
 import discord
 from discord import app_commands
 
 from bot.config import load_settings
-from bot.offline.clock import DEFAULT_START, FakeClock
-from bot.offline.gateway import FakeGatewaySocket
-from bot.offline.session import Call, FakeRest, FakeSession, Violation
-from bot.offline.world import (
+from offline.clock import DEFAULT_START, FakeClock
+from offline.gateway import FakeGatewaySocket
+from offline.http import OfflineHTTPClient
+from offline.session import Call, FakeRest, FakeSession, Violation
+from offline.world import (
     ADMIN_PERMISSIONS,
     FakeAttachment,
     FakeChannel,
@@ -205,14 +204,10 @@ class OfflineDiscord:
         try:
             await self.db.connect()
             self.bot = QuizBot(settings, self.db, clock=self.clock, guild_ready_timeout=0.0)
-            self.bot.http.connector = object()  # never build a real TCP connector
-
-            def fake_session(*args: Any, **kwargs: Any) -> FakeSession:
-                return FakeSession(self.rest)
-
-            # The real login flow (GET /users/@me, application info, setup_hook) takes the fake.
-            with mock.patch.object(aiohttp, "ClientSession", fake_session):
-                await self.bot.login("offline-token")
+            # The real login flow (GET /users/@me, application info, setup_hook) runs on the
+            # bot's own HTTP client, taught to open the fake session instead of a socket.
+            OfflineHTTPClient.adopt(self.bot.http, FakeSession(self.rest))
+            await self.bot.login("offline-token")
             if self.gateway_mode:
                 self._connect_task = asyncio.create_task(self.bot.connect(reconnect=False))
             else:

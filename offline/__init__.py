@@ -1,14 +1,14 @@
 """The in-process fake Discord used by tests, benchmarks and the sandbox.
 
 Only the network is fake: the real QuizBot logs in, runs its setup_hook, loads its cogs and
-talks to a real SQLite file, while REST calls are answered by :mod:`bot.offline.session` and
+talks to a real SQLite file, while REST calls are answered by :mod:`offline.session` and
 gateway events go through discord.py's own parsers.
 """
 
-from bot.offline.clock import FakeClock
-from bot.offline.harness import OfflineDiscord, OfflineError, Reply
-from bot.offline.session import Call, Violation
-from bot.offline.world import FakeChannel, FakeGuild, FakeMember, FakeMessage, FakeRole
+from offline.clock import FakeClock
+from offline.harness import OfflineDiscord, OfflineError, Reply
+from offline.session import Call, Violation
+from offline.world import FakeChannel, FakeGuild, FakeMember, FakeMessage, FakeRole
 
 __all__ = [
     "Call",

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from bot.offline.world import FakeChannel, FakeMember, FakeMessage, World
-from bot.sandbox.errors import SandboxError
-from bot.sandbox.events import title_of
+from offline.world import FakeChannel, FakeMember, FakeMessage, World
+from sandbox.errors import SandboxError
+from sandbox.events import title_of
 
 VIEW_CHANNEL = 1 << 10
 LINK_STYLE = 5

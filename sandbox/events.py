@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from pathlib import Path
 
-from bot.offline.world import FakeChannel, FakeMember, FakeMessage
+from offline.world import FakeChannel, FakeMember, FakeMessage
 
 
 class Change(Enum):
@@ -76,7 +76,7 @@ Event = Shown | Notice | ThreadOpened | FormOpened | ClockMoved | LogLine | Help
 class StepResult:
     """Everything a step showed, and what went wrong in the bot (a logged error, a call Discord
     would refuse, an unanswered interaction). Problems fail a script; typing mistakes raise
-    :class:`~bot.sandbox.errors.SandboxError` instead."""
+    :class:`~sandbox.errors.SandboxError` instead."""
 
     events: list[Event] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)

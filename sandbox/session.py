@@ -1,7 +1,7 @@
-"""A sandbox session: the real bot on :class:`~bot.offline.OfflineDiscord`, one member at the
+"""A sandbox session: the real bot on :class:`~offline.OfflineDiscord`, one member at the
 keyboard acting in one channel, and the steps of the sandbox language run against it.
 
-The session never prints. Each step returns a :class:`~bot.sandbox.events.StepResult` (new and
+The session never prints. Each step returns a :class:`~sandbox.events.StepResult` (new and
 edited messages, notices, problems) that the terminal app renders and tests inspect.
 """
 
@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot.offline import OfflineDiscord, OfflineError, Reply
-from bot.offline.world import (
+from offline import OfflineDiscord, OfflineError, Reply
+from offline.world import (
     ADMIN_PERMISSIONS,
     FakeAttachment,
     FakeChannel,
@@ -25,13 +25,13 @@ from bot.offline.world import (
     FakeMessage,
     FakeRole,
 )
-from bot.sandbox import parser, slash
-from bot.sandbox.changes import ChangeLog, LogCollector
-from bot.sandbox.completion import OptionInProgress
-from bot.sandbox.errors import SandboxError
-from bot.sandbox.events import ClockMoved, FormOpened, HelpShown, Notice, StepResult, title_of
-from bot.sandbox.parser import Answer, Become, Click, Enter, Help, Quit, Slash, Step, Wait
-from bot.sandbox.visibility import Eyes, label_of
+from sandbox import parser, slash
+from sandbox.changes import ChangeLog, LogCollector
+from sandbox.completion import OptionInProgress
+from sandbox.errors import SandboxError
+from sandbox.events import ClockMoved, FormOpened, HelpShown, Notice, StepResult, title_of
+from sandbox.parser import Answer, Become, Click, Enter, Help, Quit, Slash, Step, Wait
+from sandbox.visibility import Eyes, label_of
 
 T = TypeVar("T")
 CHANNEL_NAME = re.compile(r"^[a-z0-9_-]{1,100}$")  # what Discord accepts for a new channel

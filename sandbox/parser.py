@@ -12,7 +12,7 @@ import shlex
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from bot.sandbox.errors import SandboxError
+from sandbox.errors import SandboxError
 
 
 class ParseError(SandboxError):

@@ -19,12 +19,12 @@ from rich.console import Console
 from rich.text import Text
 
 from bank import load_bank
-from bot.sandbox.completion import SandboxCompleter
-from bot.sandbox.errors import SandboxError
-from bot.sandbox.events import Change, Shown, StepResult
-from bot.sandbox.parser import Quit, parse_line
-from bot.sandbox.render import View, display_path, problem, render
-from bot.sandbox.session import Sandbox
+from sandbox.completion import SandboxCompleter
+from sandbox.errors import SandboxError
+from sandbox.events import Change, Shown, StepResult
+from sandbox.parser import Quit, parse_line
+from sandbox.render import View, display_path, problem, render
+from sandbox.session import Sandbox
 
 DEFAULT_DB = Path("data/sandbox.db")
 DEFAULT_FILES = Path("data/sandbox-files")

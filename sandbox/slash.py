@@ -12,8 +12,8 @@ from typing import Any, Protocol
 from discord import AppCommandOptionType as Kind
 from discord import app_commands
 
-from bot.offline.world import FakeAttachment, FakeChannel, FakeMember, FakeRole
-from bot.sandbox.errors import SandboxError
+from offline.world import FakeAttachment, FakeChannel, FakeMember, FakeRole
+from sandbox.errors import SandboxError
 
 AnyCommand = app_commands.Command[Any, ..., Any]
 

@@ -14,7 +14,7 @@ from discord import app_commands
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
 
-from bot.sandbox import parser, slash
+from sandbox import parser, slash
 
 WAITS = ("30s", "1m", "5m", "1h", "1d", "7d")
 # A completed word that takes something after it ends in a space, as in a shell, so typing

@@ -15,8 +15,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.offline.world import LOADING, FakeMember, FakeMessage, World
-from bot.sandbox.events import (
+from offline.world import LOADING, FakeMember, FakeMessage, World
+from sandbox.events import (
     Change,
     ClockMoved,
     Event,
@@ -28,7 +28,7 @@ from bot.sandbox.events import (
     ThreadOpened,
     title_of,
 )
-from bot.sandbox.markup import plain, to_text
+from sandbox.markup import plain, to_text
 
 BUTTON_STYLES = {1: "bold blue", 2: "bold", 3: "bold green", 4: "bold red", 5: "underline blue"}
 SELECTS = {3, 5, 6, 7, 8}

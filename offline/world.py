@@ -14,7 +14,7 @@ from typing import Any
 
 import discord
 
-from bot.offline.clock import FakeClock
+from offline.clock import FakeClock
 
 DISCORD_EPOCH_MS = 1420070400000
 EPHEMERAL = 1 << 6

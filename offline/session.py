@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.offline import limits
-from bot.offline.world import EPHEMERAL, LOADING, FakeChannel, FakeInteraction, FakeMessage, World
+from offline import limits
+from offline.world import EPHEMERAL, LOADING, FakeChannel, FakeInteraction, FakeMessage, World
 
 log = logging.getLogger(__name__)
 

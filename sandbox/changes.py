@@ -10,11 +10,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.offline import OfflineDiscord
-from bot.offline.harness import WATCHED_LOGGERS
-from bot.offline.world import LOADING, FakeChannel, FakeMessage
-from bot.sandbox.events import Change, LogLine, Shown, StepResult, ThreadOpened
-from bot.sandbox.visibility import owner_of
+from offline import OfflineDiscord
+from offline.harness import WATCHED_LOGGERS
+from offline.world import LOADING, FakeChannel, FakeMessage
+from sandbox.events import Change, LogLine, Shown, StepResult, ThreadOpened
+from sandbox.visibility import owner_of
 
 SHOWN_LOGGERS = ("bot", "cogs", "db", "bank", "apscheduler")  # discord.py's own notes are noise
 
