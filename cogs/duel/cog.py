@@ -22,8 +22,8 @@ from bot.ui.embeds import BRAND_COLOUR, brand_embed
 from bot.ui.modal import AnswerModal
 from bot.ui.question import answer_summary, question_embed
 from bot.ui.report import ReportButton
+from cogs import rating as glicko
 from cogs.duel import match as rules
-from cogs.duel import rating as glicko
 from cogs.duel.views import challenge_view, round_view
 from db import duels as queries
 from db.members import display_names, remember_members

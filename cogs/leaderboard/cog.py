@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot.ui.embeds import brand_embed
 from bot.ui.paginator import Paginator
-from cogs.duel import rating as glicko
+from cogs import rating as glicko
 from cogs.leaderboard import boards, cards
 from db import duels, stats
 from db.database import Database

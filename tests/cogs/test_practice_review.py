@@ -10,8 +10,8 @@ from fsrs import Rating, State
 from bank.grading import Grade
 from cogs.practice.review import FAST_SECONDS, from_fsrs, rating_for, schedule, to_fsrs
 from db.practice import CardState
+from tests.helpers import START
 
-START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)
 RIGHT = Grade(True, 1.0)
 WRONG = Grade(False, 0.0)
 PARTIAL = Grade(False, 1 / 3, missing=("adds noise", "starts from noise"))

@@ -10,8 +10,17 @@ from pathlib import Path
 import pytest
 
 from offline import FakeChannel, FakeMember, OfflineDiscord, Reply
-from tests.e2e.test_daily import START, TEST_BANK, next_post, posts, reveals, setup_daily
-from tests.e2e.test_duel import accept, challenge, rounds_in
+from tests.helpers import (
+    START,
+    TEST_BANK,
+    accept,
+    challenge,
+    next_post,
+    posts,
+    reveals,
+    rounds_in,
+    setup_daily,
+)
 
 CUSTOM_BANK = """\
 topic: our-club

@@ -10,42 +10,14 @@ from pathlib import Path
 import discord
 import pytest
 
-from offline import FakeChannel, FakeMessage, OfflineDiscord
-from tests.conftest import REPO
-
-TEST_BANK = REPO / "tests" / "fixtures" / "bank"
-START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # a Monday, 08:00 UTC
+from offline import OfflineDiscord
+from tests.helpers import START, TEST_BANK, next_post, posts, reveals, setup_daily
 
 
 @pytest.fixture
 async def daily(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
     async with OfflineDiscord(db_path=tmp_path / "q.db", bank=str(TEST_BANK), start=START) as d:
         yield d
-
-
-async def setup_daily(d: OfflineDiscord, **options: object) -> FakeChannel:
-    channel = d.channel("daily")
-    options = {"channel": channel, "time": "09:00", "timezone": "UTC", **options}
-    reply = await d.slash(d.member("mod", admin=True), "daily setup", **options)
-    assert reply.ephemeral and "Daily question set" in reply.content, reply.content
-    return channel
-
-
-def posts(d: OfflineDiscord, channel: FakeChannel) -> list[FakeMessage]:
-    return [m for m in d.messages(channel) if m.embeds and "Daily question #" in m.embeds[0].title
-            and "the answer" not in m.embeds[0].title]  # fmt: skip
-
-
-def reveals(d: OfflineDiscord, channel: FakeChannel) -> list[FakeMessage]:
-    return [m for m in d.messages(channel) if m.embeds and "the answer" in m.embeds[0].title]
-
-
-async def next_post(d: OfflineDiscord, channel: FakeChannel) -> FakeMessage:
-    before = len(posts(d, channel))
-    await d.advance(days=1) if before else await d.advance(hours=1, minutes=1)
-    found = posts(d, channel)
-    assert len(found) == before + 1, "a post should fall due"
-    return found[-1]
 
 
 async def points_of(d: OfflineDiscord, member_name: str) -> int:

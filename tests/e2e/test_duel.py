@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from cogs.duel import rating as glicko
+from cogs import rating as glicko
 from cogs.duel.match import round_points
-from offline import FakeChannel, FakeMember, FakeMessage, OfflineDiscord, Reply
-from tests.e2e.test_daily import START, TEST_BANK
+from offline import FakeChannel, FakeMember, OfflineDiscord
+from tests.helpers import START, TEST_BANK, accept, challenge, rounds_in
 
 
 @pytest.fixture
@@ -20,66 +20,12 @@ async def arena(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
         yield d
 
 
-async def challenge(
-    d: OfflineDiscord, challenger: FakeMember, opponent: FakeMember, **options: object
-) -> Reply:
-    options.setdefault("topic", "t-rotation")  # five true/false items whose answer is True
-    return await d.slash(challenger, "duel challenge", member=opponent, **options)
-
-
-def rounds_in(d: OfflineDiscord, channel: FakeChannel) -> list[FakeMessage]:
-    return [m for m in d.messages(channel) if m.embeds and m.embeds[0].title.startswith("Round ")
-            and "/" in m.embeds[0].title.split()[1]]  # fmt: skip
-
-
-async def accept(d: OfflineDiscord, reply: Reply, opponent: FakeMember) -> FakeChannel:
-    await d.click(opponent, reply.message, label="Accept")
-    assert reply.message is not None and reply.message.thread is not None
-    return reply.message.thread
-
-
 async def rating_row(d: OfflineDiscord, member: FakeMember) -> tuple[float, ...] | None:
     row = await d.db.fetchone(
         "SELECT rating, rd, volatility, wins, losses, draws FROM ratings WHERE user_id = ?",
         (member.id,),
     )
     return tuple(row) if row else None
-
-
-def test_glicko2_worked_example_from_the_paper() -> None:
-    player = glicko.Rating(1500, 200, 0.06)
-    opponents = [glicko.Rating(1400, 30), glicko.Rating(1550, 100), glicko.Rating(1700, 300)]
-    after = glicko.update(player, list(zip(opponents, [1, 0, 0], strict=True)))
-    # The paper prints 1464.06 / 151.52 / 0.05999, rounding its intermediate steps.
-    assert after.rating == pytest.approx(1464.06, abs=0.015)
-    assert after.rd == pytest.approx(151.52, abs=0.005)
-    assert after.volatility == pytest.approx(0.05999, abs=0.00001)
-
-
-def test_provisional_ratings_show_a_question_mark() -> None:
-    assert glicko.Rating().shown() == "1500?"
-    assert glicko.Rating(1612.4, 80).shown() == "1612"
-
-
-def test_inactivity_grows_deviation_up_to_the_start_value() -> None:
-    settled = glicko.Rating(1600, 60, 0.06)
-    assert glicko.inactive(settled, 30).rd > 60
-    assert glicko.inactive(settled, 10**6).rd == glicko.START_RD
-
-
-@pytest.mark.parametrize(
-    ("correct", "seconds", "points"),
-    [
-        (True, 0, 1000),
-        (True, 10, 750),
-        (True, 20, 500),
-        (True, 4, 900),
-        (False, 1, 0),
-        (True, 25, 500),
-    ],
-)
-def test_round_points(correct: bool, seconds: float, points: int) -> None:
-    assert round_points(correct, seconds, 20) == points
 
 
 async def test_only_the_challenged_member_can_accept(arena: OfflineDiscord) -> None:

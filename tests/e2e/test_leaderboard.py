@@ -11,7 +11,7 @@ import pytest
 from db.answers import LoggedAnswer, log_answer
 from db.members import remember_member
 from offline import FakeMember, OfflineDiscord
-from tests.e2e.test_daily import TEST_BANK
+from tests.helpers import TEST_BANK, board_lines
 
 # Wednesday 2026-01-14 12:00 UTC; the server's zone is New York (UTC-5 in January).
 NOW = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)
@@ -47,10 +47,6 @@ async def add_answers(
                 LoggedAnswer(member.guild.id, member.id, "t-quick-short", topic, context, None,
                              "reply", correct, 1.0 if correct else 0.0, points, when.timestamp()),
             )  # fmt: skip
-
-
-def board_lines(text: str) -> list[str]:
-    return [line for line in text.splitlines() if line.startswith("`#")]
 
 
 async def test_points_week_boundary_in_the_server_time_zone(board: OfflineDiscord) -> None:

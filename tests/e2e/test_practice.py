@@ -12,8 +12,7 @@ import pytest
 
 from bank.schema import Item, TrueFalseItem
 from offline import FakeMember, FakeMessage, OfflineDiscord, Reply
-from tests.e2e.test_daily import START, TEST_BANK, next_post, setup_daily
-from tests.e2e.test_leaderboard import board_lines
+from tests.helpers import START, TEST_BANK, board_lines, next_post, setup_daily
 
 FULL_DIFFUSION = "You add noise to images, the network learns to denoise, and sampling starts " \
                  "from pure noise."  # fmt: skip
