@@ -49,6 +49,7 @@ MAX_FILE_BYTES = 2 * 1024 * 1024
 # Our format nests five collections deep (file > items > item > points > phrasings); anything
 # much deeper is a mistake or an attack, and refusing it early keeps memory use bounded.
 MAX_DEPTH = 16
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 FILE_KEYS = ("topic", "title", "items")
 RED_RESERVED_KEYS = ("AUTHOR", "DESCRIPTION", "CONFIG", "$schema")
@@ -56,10 +57,11 @@ RED_LEVEL = "intermediate"
 
 _RawItem = tuple[object, int]  # an item's raw value, as read from YAML, and its line
 
+YamlLoader = type[yaml.SafeLoader] | type[yaml.CSafeLoader]
 # libyaml's parser when PyYAML was built with it; the pure-Python one otherwise (same events).
-_SafeLoader: type[yaml.SafeLoader] | type[yaml.CSafeLoader] = getattr(
-    yaml, "CSafeLoader", yaml.SafeLoader
-)
+DEFAULT_YAML_LOADER: YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Every parser this PyYAML offers, the pure-Python one first: tests check they agree.
+YAML_LOADERS: tuple[YamlLoader, ...] = tuple(dict.fromkeys((yaml.SafeLoader, DEFAULT_YAML_LOADER)))
 _SCALARS = SafeConstructor()  # builds scalar values only; its scalar methods keep no state
 _STR_TAG = "tag:yaml.org,2002:str"
 _MAP_TAGS = (None, "!", "tag:yaml.org,2002:map")
@@ -79,22 +81,29 @@ _SCALAR_TYPE_NAMES = {
 # --- Public API ----------------------------------------------------------------------------------
 
 
-def load_bank(path: str | Path) -> list[Item]:
-    """Load a bank file, or every *.yaml/*.yml file of a folder (sorted by name)."""
-    return load_files(bank_files(path))
+def load_bank(path: str | Path, *, yaml_loader: YamlLoader = DEFAULT_YAML_LOADER) -> list[Item]:
+    """Load a bank file, or every *.yaml/*.yml file of a folder (sorted by name).
+
+    ``yaml_loader`` picks PyYAML's parser (one of YAML_LOADERS); the fastest by default.
+    """
+    return load_files(bank_files(path), yaml_loader=yaml_loader)
 
 
-def load_bank_text(text: str, name: str) -> list[Item]:
+def load_bank_text(
+    text: str, name: str, *, yaml_loader: YamlLoader = DEFAULT_YAML_LOADER
+) -> list[Item]:
     """Load an uploaded file's text; ``name`` (like "mybank.yaml") labels messages and, for a
     Red trivia list, gives the topic."""
-    bank = _BankBuilder()
+    bank = _BankBuilder(yaml_loader)
     bank.add_text(text, name)
     return bank.finish()
 
 
-def load_files(files: Iterable[Path]) -> list[Item]:
+def load_files(
+    files: Iterable[Path], *, yaml_loader: YamlLoader = DEFAULT_YAML_LOADER
+) -> list[Item]:
     """Load several bank files as one bank: ids must be unique across all of them."""
-    bank = _BankBuilder()
+    bank = _BankBuilder(yaml_loader)
     for file in files:
         bank.add_file(file)
     return bank.finish()
@@ -125,7 +134,8 @@ def slugify(text: str) -> str:
 class _BankBuilder:
     """Accumulates items and problems over files; duplicate ids are checked across files."""
 
-    def __init__(self) -> None:
+    def __init__(self, yaml_loader: YamlLoader) -> None:
+        self.yaml_loader = yaml_loader
         self.items: list[Item] = []
         self.problems: list[str] = []
         self.origin_by_id: dict[str, str] = {}
@@ -165,7 +175,7 @@ class _BankBuilder:
             self.problems.append(_too_big(name, size))
             return
         try:
-            root, problems = read_yaml(text, name)
+            root, problems = read_yaml(text, name, yaml_loader=self.yaml_loader)
         except BankError as exc:
             self.problems.extend(exc.problems)
             return
@@ -361,14 +371,16 @@ def _clip(text: str, limit: int = 1000) -> str:
 # --- YAML events -> located values ---------------------------------------------------------------
 
 
-def read_yaml(text: str, file: str) -> tuple[object, list[str]]:
+def read_yaml(
+    text: str, file: str, *, yaml_loader: YamlLoader = DEFAULT_YAML_LOADER
+) -> tuple[object, list[str]]:
     """Parse one YAML document into YamlMap/YamlList/str/YamlScalar values.
 
     Returns the root (None for an empty file) and the non-fatal problems (duplicate keys, bad
     tags); raises BankError on syntax errors, anchors/aliases, extra documents or deep nesting.
     """
     try:
-        loader = _SafeLoader(text)  # the pure-Python reader already checks characters here
+        loader = yaml_loader(text)  # the pure-Python reader already checks characters here
         try:
             return _EventReader(loader, file).read()
         finally:
@@ -376,6 +388,8 @@ def read_yaml(text: str, file: str) -> tuple[object, list[str]]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
+        if _is_nesting_limit(exc):
+            raise BankError(f"{file}:{line}: {TOO_DEEP}") from exc
         reason = exc.problem or exc.context or "invalid YAML"
         raise BankError(f"{file}:{line}: YAML syntax error: {reason}") from exc
     except yaml.reader.ReaderError as exc:
@@ -383,6 +397,16 @@ def read_yaml(text: str, file: str) -> tuple[object, list[str]]:
         raise BankError(f"{file}:{line}: unreadable character: {exc.reason}") from exc
     except yaml.YAMLError as exc:
         raise BankError(f"{file}:1: YAML error: {exc}") from exc
+
+
+def _is_nesting_limit(exc: yaml.MarkedYAMLError) -> bool:
+    """Whether the parser refused the text for its own nesting limit.
+
+    libyaml (bundled with PyYAML's wheels) scans a line's flow collections ahead of the events,
+    so "[[[[..." on one line reaches its limit before our MAX_DEPTH check sees the events. Its
+    wording is the only sign of that; unrecognised, the refusal still carries its file:line.
+    """
+    return "nesting depth" in (exc.problem or "")
 
 
 class _EventReader:
@@ -459,7 +483,7 @@ class _EventReader:
         if event.anchor is not None:
             self.fail_on_anchor(event)
         if len(self.stack) > MAX_DEPTH:
-            self.fail(event, f"nested more than {MAX_DEPTH} levels deep")
+            self.fail(event, TOO_DEEP)
         line = _line(event)
         frame: _Frame
         if type(event) is MappingStartEvent:

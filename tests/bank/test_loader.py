@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -478,9 +479,43 @@ def test_python_tags_are_never_constructed(tmp_path: Path) -> None:
     )
 
 
-def test_deep_nesting_is_refused_without_recursion(tmp_path: Path) -> None:
-    problem = only_problem(tmp_path, "topic: rag\nitems: " + "[" * 5000 + "]" * 5000 + "\n")
-    assert ":2: nested more than 16 levels deep" in problem
+# Deeper than Python's recursion limit: anything recursive on the way would raise RecursionError.
+DEPTH = max(5000, 2 * sys.getrecursionlimit())
+DEEP_FILES = {
+    # Flow collections on one line: libyaml scans ahead and may refuse them itself.
+    "flow lists": ("topic: rag\nitems: " + "[" * DEPTH + "]" * DEPTH + "\n", 2),
+    "flow mappings": ("topic: rag\nitems: " + "{a: " * DEPTH + "1" + "}" * DEPTH + "\n", 2),
+    # Block collections, one level a line (indents grow, so fewer levels keep it under the size
+    # limit; still past libyaml's own limit): ours (16) is reached on line 18.
+    "block lists": (
+        "topic: rag\nitems:\n" + "".join(" " * i + "-\n" for i in range(1, 1200)) + "x\n",
+        18,
+    ),
+}
+
+
+@pytest.mark.parametrize("yaml_loader", loader.YAML_LOADERS, ids=lambda cls: cls.__name__)
+@pytest.mark.parametrize("name", DEEP_FILES)
+def test_deep_nesting_is_refused_without_recursion(
+    tmp_path: Path, name: str, yaml_loader: loader.YamlLoader
+) -> None:
+    # Whichever layer refuses it (our depth check, or the parser's own limit), the author sees
+    # one problem located at a file and line, and the file is refused.
+    text, line = DEEP_FILES[name]
+    path = write(tmp_path, text)
+    with pytest.raises(BankError) as info:
+        load_bank(path, yaml_loader=yaml_loader)
+    assert info.value.problems == [str(info.value)]
+    assert str(info.value).startswith(f"{path}:{line}: ")
+    with pytest.raises(BankError, match=rf"^up\.yaml:{line}: "):
+        load_bank_text(text, "up.yaml", yaml_loader=yaml_loader)
+
+
+def test_every_yaml_parser_is_tried() -> None:
+    # The parser used by default is among those the tests above run with.
+    assert yaml.SafeLoader in loader.YAML_LOADERS
+    assert loader.DEFAULT_YAML_LOADER in loader.YAML_LOADERS
+    assert getattr(yaml, "CSafeLoader", yaml.SafeLoader) in loader.YAML_LOADERS
 
 
 def test_non_utf8_bytes_are_reported_with_their_line(tmp_path: Path) -> None:
@@ -500,25 +535,24 @@ def test_control_characters_are_reported_with_their_line(tmp_path: Path) -> None
     assert ":7: unreadable character" in problem
 
 
-def test_the_pure_python_parser_gives_the_same_results(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_pure_python_parser_gives_the_same_results(tmp_path: Path) -> None:
     # PyYAML built without libyaml falls back to its Python parser: same items, lines, problems.
     good = write(tmp_path, HEADER + SHORT + MCQ + TRUEFALSE + KEYPOINTS, "good.yaml")
     bad = write(tmp_path, HEADER + item(SHORT, answers="[yes, 12]", level="expert") + SHORT)
     broken = write(tmp_path, HEADER + SHORT + "  - [\n", "broken.yaml")
     results = []
     for parser in (yaml.CSafeLoader, yaml.SafeLoader):
-        monkeypatch.setattr(loader, "_SafeLoader", parser)
-        items = load_bank(good)
+        items = load_bank(good, yaml_loader=parser)
         with pytest.raises(BankError) as bad_info:
-            load_bank(bad)
+            load_bank(bad, yaml_loader=parser)
         with pytest.raises(BankError, match=r"^\S+broken\.yaml:11: YAML syntax error: "):
-            load_bank(broken)  # the wording of syntax errors differs between the parsers
+            load_bank(broken, yaml_loader=parser)  # the wording differs between the parsers
         results.append(([i.origin for i in items], items, bad_info.value.problems))
+        with pytest.raises(BankError, match=r":7: unreadable character"):
+            load_bank_text(
+                HEADER + item(SHORT, prompt="bell \x07 here"), "bell.yaml", yaml_loader=parser
+            )
     assert results[0] == results[1]
-    with pytest.raises(BankError, match=r":7: unreadable character"):
-        load_bank_text(HEADER + item(SHORT, prompt="bell \x07 here"), "bell.yaml")
 
 
 # --- The CLI --------------------------------------------------------------------------------------
