@@ -13,8 +13,8 @@ from bank.schema import (
     McqItem,
     ShortItem,
     TrueFalseItem,
-    parse_item,
 )
+from bank.validation import parse_item
 
 __all__ = [
     "BUILTIN_BANK",

@@ -13,24 +13,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bank.schema import (
-    COMMON_OPTIONAL,
-    COMMON_REQUIRED,
-    ID_PATTERN,
-    KIND_OPTIONAL,
-    KIND_REQUIRED,
-    KINDS,
-    LETTERS,
-    LEVELS,
-    MAX_CHOICES,
-    MAX_TEXT_CHARS,
-    MIN_CHOICES,
-    SOURCE_PATTERN,
-    TOPIC_PATTERN,
-)
+from bank import schema as rules
 
 _TEXT = {"type": "string", "pattern": r"\S"}
-_LONG_TEXT = {"type": "string", "pattern": r"\S", "maxLength": MAX_TEXT_CHARS}
+_LONG_TEXT = {"type": "string", "pattern": r"\S", "maxLength": rules.MAX_TEXT_CHARS}
 
 
 def _text_list(description: str) -> dict[str, Any]:
@@ -53,16 +39,16 @@ def _common_properties() -> dict[str, Any]:
     return {
         "id": {
             "type": "string",
-            "pattern": _anchored(ID_PATTERN.pattern),
+            "pattern": _anchored(rules.ID_PATTERN.pattern),
             "description": "Unique in the bank: 3 to 64 characters of a-z, 0-9 and '-'.",
         },
-        "kind": {"enum": list(KINDS), "description": "What kind of question this is."},
-        "level": {"enum": list(LEVELS)},
+        "kind": {"enum": list(rules.KINDS), "description": "What kind of question this is."},
+        "level": {"enum": list(rules.LEVELS)},
         "prompt": {**_LONG_TEXT, "description": "The question as shown."},
         "explanation": {**_LONG_TEXT, "description": "Shown when the answer is revealed."},
         "source": {
             "type": "string",
-            "pattern": _anchored(SOURCE_PATTERN.pattern),
+            "pattern": _anchored(rules.SOURCE_PATTERN.pattern),
             "description": 'Seed file prefix and question label, like "002:Q13".',
         },
         "tags": _text_list("Free-form tags."),
@@ -78,12 +64,12 @@ def _kind_properties() -> dict[str, dict[str, Any]]:
         "mcq": {
             "choices": {
                 "type": "array",
-                "minItems": MIN_CHOICES,
-                "maxItems": MAX_CHOICES,
+                "minItems": rules.MIN_CHOICES,
+                "maxItems": rules.MAX_CHOICES,
                 "uniqueItems": True,
                 "items": _TEXT,
             },
-            "answer": {"enum": list(LETTERS), "description": "Letter of the right choice."},
+            "answer": {"enum": list(rules.LETTERS), "description": "Letter of the right choice."},
         },
         "truefalse": {"answer": {"type": "boolean"}},
         "keypoints": {
@@ -103,9 +89,9 @@ def _kind_properties() -> dict[str, dict[str, Any]]:
 
 def _kind_schema(kind: str) -> dict[str, Any]:
     """The complete shape of one kind of item: only its own keys are allowed."""
-    common = {key: True for key in COMMON_REQUIRED + COMMON_OPTIONAL}  # typed in "item"
+    common = {key: True for key in rules.COMMON_REQUIRED + rules.COMMON_OPTIONAL}  # typed in "item"
     return {
-        "required": list(COMMON_REQUIRED + KIND_REQUIRED[kind]),
+        "required": list(rules.COMMON_REQUIRED + rules.KIND_REQUIRED[kind]),
         "properties": {**common, **_kind_properties()[kind]},
         "additionalProperties": False,
     }
@@ -114,17 +100,17 @@ def _kind_schema(kind: str) -> dict[str, Any]:
 def _item_schema() -> dict[str, Any]:
     # Common keys are typed here; if/then picks the per-kind shape from `kind`, which gives
     # editors far clearer messages than a oneOf over four item shapes would.
-    assert set(KIND_REQUIRED) == set(KIND_OPTIONAL) == set(KINDS)
+    assert set(rules.KIND_REQUIRED) == set(rules.KIND_OPTIONAL) == set(rules.KINDS)
     return {
         "type": "object",
-        "required": list(COMMON_REQUIRED),
+        "required": list(rules.COMMON_REQUIRED),
         "properties": _common_properties(),
         "allOf": [
             {
                 "if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]},
                 "then": {"$ref": f"#/definitions/{kind}"},
             }
-            for kind in KINDS
+            for kind in rules.KINDS
         ],
     }
 
@@ -139,9 +125,12 @@ def bank_json_schema() -> dict[str, Any]:
         "required": ["topic", "items"],
         "additionalProperties": False,
         "properties": {
-            "topic": {"type": "string", "pattern": _anchored(TOPIC_PATTERN.pattern)},
+            "topic": {"type": "string", "pattern": _anchored(rules.TOPIC_PATTERN.pattern)},
             "title": _TEXT,
             "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/item"}},
         },
-        "definitions": {"item": _item_schema(), **{kind: _kind_schema(kind) for kind in KINDS}},
+        "definitions": {
+            "item": _item_schema(),
+            **{kind: _kind_schema(kind) for kind in rules.KINDS},
+        },
     }

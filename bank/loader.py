@@ -33,15 +33,9 @@ from yaml.events import (
 )
 from yaml.nodes import ScalarNode
 
-from bank.schema import (
-    TOPIC_PATTERN,
-    BankError,
-    Item,
-    YamlList,
-    YamlMap,
-    YamlScalar,
-    parse_item,
-)
+from bank.located import YamlList, YamlMap, YamlScalar
+from bank.schema import TOPIC_PATTERN, BankError, Item
+from bank.validation import parse_item
 
 BUILTIN_BANK = Path(__file__).resolve().parent / "data"
 BANK_SUFFIXES = (".yaml", ".yml")
