@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+RawItem = tuple[object, int]  # an item's raw value, as read from YAML, and its line
+
 
 class YamlMap(dict[str, object]):
     """A mapping read from YAML that remembers its own line and the line of each key (1-based).
