@@ -12,7 +12,8 @@ from bank.confusables import (
     load_confusables,
     parse_confusables,
 )
-from bank.matching import is_negated, make_phrase, typo_budget
+from bank.matching import make_phrase, typo_budget
+from bank.negation import is_negated
 from bank.normalize import (
     MAX_REPLY_CHARS,
     clean_markup,

@@ -1,0 +1,330 @@
+"""Short answers and mcq choice text: answer keys (accepted phrases, rivals), judging a reply."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from bank.confusables import ConfusableTable
+from bank.fuzzy import (
+    FuzzyIndex,
+    Vocabulary,
+    find_in_order,
+    make_vocabulary,
+    span_distance,
+    whole_edits,
+)
+from bank.graded import CACHE_SIZE, EMPTY, Grade, per_item, quote
+from bank.matching import Occurrence, Phrase, find_exact, make_phrase
+from bank.negation import hedge_alternatives, is_negated
+from bank.normalize import Text, normalize_reply, phrase_tokens, stem
+from bank.schema import ShortItem
+
+# --- answer keys: what counts as right and what as a rival, per item ------------------------
+
+
+@dataclass(frozen=True, slots=True, eq=False)  # compared and hashed by identity: cheap
+class Candidate:
+    """A phrase the reply may name: an accepted answer or a rival."""
+
+    phrase: Phrase
+    accepted: bool
+    answer: str  # accepted: the answer it stands for; rival: the rival's name
+    why: str = ""  # rival: "a different technique from 'top-p'"; synonym: "another name for ..."
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class AnswerKey:
+    accepted: tuple[Candidate, ...]
+    rivals: tuple[Candidate, ...]
+    by_form: dict[str, Candidate]  # " text " and " squashed " forms, for the exact fast path
+    shown: str  # the answer named in "no match" reasons
+    vocabulary: Vocabulary
+    tokens: frozenset[str]  # every token of every candidate
+    candidates: tuple[Candidate, ...]  # accepted first, then rivals
+    # A reply word -> the candidates that can only be found exactly when it is present:
+    # their first word, their words run together, the first half of a word written as two.
+    by_token: dict[str, tuple[int, ...]]
+
+
+_PARENTHESIS = re.compile(r"\(([^()]*)\)")
+
+
+def variants(label: str) -> list[str]:
+    """A choice "Nucleus (top-p) sampling" is also "Nucleus sampling" and "top-p"."""
+    variants = [label]
+    if "(" in label:
+        variants.append(_PARENTHESIS.sub(" ", label))
+        variants.extend(inner for inner in _PARENTHESIS.findall(label) if inner.strip())
+    return variants
+
+
+def build_key(
+    accepted: list[tuple[str, str, str]], rivals: list[tuple[str, str]], shown: str
+) -> AnswerKey:
+    """``accepted``: (phrase, answer it stands for, why); ``rivals``: (phrase, why).
+
+    A phrase already accepted never becomes a rival, and each text is kept once.
+    """
+    by_form: dict[str, Candidate] = {}
+    accepted_out: list[Candidate] = []
+    rivals_out: list[Candidate] = []
+    for label, answer, why in accepted:
+        phrase = make_phrase(label)
+        if phrase is None or phrase.joined in by_form or f" {phrase.squashed} " in by_form:
+            continue  # the same words as an earlier phrasing, maybe run together
+        candidate = Candidate(phrase, True, answer, why)
+        accepted_out.append(candidate)
+        by_form[phrase.joined] = candidate
+        by_form.setdefault(f" {phrase.squashed} ", candidate)
+    for label, why in rivals:
+        phrase = make_phrase(label)
+        squashed = f" {phrase.squashed} " if phrase is not None else ""
+        if phrase is not None and phrase.joined not in by_form and squashed not in by_form:
+            candidate = Candidate(phrase, False, label, why)
+            rivals_out.append(candidate)
+            by_form[phrase.joined] = candidate
+            by_form[squashed] = candidate
+    candidates = (*accepted_out, *rivals_out)
+    vocabulary = make_vocabulary(c.phrase for c in candidates)
+    tokens = frozenset(token for c in candidates for token in c.phrase.tokens)
+    by_token: dict[str, list[int]] = {}
+    for number, candidate in enumerate(candidates):
+        phrase = candidate.phrase
+        keys = {phrase.tokens[0], phrase.squashed}
+        keys.update(head_token for head_token, _ in phrase.split_heads)
+        for token in keys:
+            by_token.setdefault(token, []).append(number)
+    return AnswerKey(
+        tuple(accepted_out),
+        tuple(rivals_out),
+        by_form,
+        shown,
+        vocabulary,
+        tokens,
+        candidates,
+        {token: tuple(numbers) for token, numbers in by_token.items()},
+    )
+
+
+def confusable_parts(
+    table: ConfusableTable, answers: list[str], prompt: str, exclude: tuple[str, ...] = ()
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """Synonyms (accepted) and rivals of the answers from the confusables table.
+
+    ``exclude``: normalised texts (other mcq choices) that a synonym must not appear in.
+    """
+    related = table.related(answers, prompt)
+    synonyms = [
+        (s.name, s.answer, f"{quote(s.name)} is another name for {quote(s.answer)}")
+        for s in related.synonyms
+        if not any(_contains_words(other, s.name) for other in exclude)
+    ]
+    rivals = [(r.name, f"a different {r.what} from {quote(r.answer)}") for r in related.rivals]
+    return synonyms, rivals
+
+
+def _contains_words(container: str, phrase: str) -> bool:
+    inner = " " + " ".join(phrase_tokens(phrase)) + " "
+    return inner.strip() != "" and inner in " " + container + " "
+
+
+@per_item
+def _short_key(item: ShortItem, table: ConfusableTable) -> AnswerKey:
+    answers = list(item.answers)
+    accepted = [(variant, answer, "") for answer in answers for variant in variants(answer)]
+    synonyms, confusable_rivals = confusable_parts(table, answers, item.prompt)
+    shown = answers[0] if answers else ""
+    rivals = [(reject, f"a near miss for {quote(shown)}") for reject in item.reject]
+    return build_key(accepted + synonyms, rivals + confusable_rivals, shown)
+
+
+# --- judging a reply against a key (short answers and mcq choice text) ----------------------
+
+Verdict = Literal["accepted", "rival", "hedge", "negated", "none", "empty"]
+
+
+@dataclass(frozen=True, slots=True)
+class Judgement:
+    verdict: Verdict
+    grade: Grade
+
+
+@lru_cache(maxsize=CACHE_SIZE)  # verdicts repeat; candidates hash by identity
+def _accepted(candidate: Candidate, how: str) -> Judgement:
+    if not candidate.why:
+        reason = f"accepted: {how} {quote(candidate.answer)}"
+        matched = candidate.answer
+    else:  # a synonym from the confusables table
+        matched = candidate.phrase.label
+        exact = how == "matches"
+        reason = f"accepted: {candidate.why}" if exact else f"accepted: {how} {quote(matched)}"
+        if not exact:
+            reason += f", another name for {quote(candidate.answer)}"
+    return Judgement("accepted", Grade(True, 1.0, (matched,), reason))
+
+
+@lru_cache(maxsize=CACHE_SIZE)  # verdicts repeat; candidates hash by identity
+def _rival(candidate: Candidate, closer: bool = False) -> Judgement:
+    if closer:
+        reason = f"not accepted: closer to {quote(candidate.answer)}, {candidate.why}"
+    else:
+        reason = f"not accepted: {quote(candidate.answer)} is {candidate.why}"
+    return Judgement("rival", Grade(False, 0.0, (), reason))
+
+
+def _hedge(first: str, second: str, joiner: str = "and") -> Judgement:
+    reason = f"not accepted: names two different answers ({quote(first)} {joiner} {quote(second)})"
+    return Judgement("hedge", Grade(False, 0.0, (), reason))
+
+
+def _hedge_between(text: Text, one: Found, other: Found) -> Judgement:
+    """Two answers named in one reply, quoted in the order they were written."""
+    first, second = sorted((one, other), key=lambda pair: pair[1].start)
+    between = text.tokens[first[1].end : second[1].start]
+    return _hedge(first[0].answer, second[0].answer, "or" if "or" in between else "and")
+
+
+@lru_cache(maxsize=CACHE_SIZE)  # verdicts repeat; candidates hash by identity
+def _negated(candidate: Candidate) -> Judgement:
+    reason = f"not accepted: says it is not {quote(candidate.answer)}"
+    return Judgement("negated", Grade(False, 0.0, (), reason))
+
+
+@lru_cache(maxsize=CACHE_SIZE)  # verdicts repeat; candidates hash by identity
+def _no_match(key: AnswerKey) -> Judgement:
+    reason = f"not accepted: no match for {quote(key.shown)}" if key.shown else "not accepted"
+    return Judgement("none", Grade(False, 0.0, (), reason))
+
+
+Found = tuple[Candidate, Occurrence]
+
+
+def _outermost(found: list[Found]) -> list[Found]:
+    """Drop finds inside a longer find: "lora" inside "quantized lora" is not "lora"."""
+    if len(found) < 2:
+        return found
+    return [
+        (candidate, occurrence)
+        for candidate, occurrence in found
+        if not any(
+            other.covers(occurrence) and other.end - other.start > occurrence.end - occurrence.start
+            for _, other in found
+        )
+    ]
+
+
+def _alternative(key: AnswerKey, text: Text, occurrence: Occurrence) -> str | None:
+    """Content on the other side of an "or" that is not itself an accepted answer."""
+    for tokens, written in hedge_alternatives(text, occurrence):
+        if not any(candidate.phrase.joined in tokens for candidate in key.accepted):
+            return written
+    return None
+
+
+def judge(key: AnswerKey, text: Text) -> Judgement:
+    if not text.tokens:
+        return Judgement("empty", EMPTY)
+    whole = key.by_form.get(text.joined) or key.by_form.get(f" {stem(''.join(text.words))} ")
+    if whole is not None:
+        return _accepted(whole, "matches") if whole.accepted else _rival(whole)
+    judged = _judge_found(key, text, _outermost(_exact_finds(key, text)), "matches")
+    if judged is not None:
+        return judged
+    return _judge_fuzzy(key, text)
+
+
+def _exact_finds(key: AnswerKey, text: Text) -> list[Found]:
+    """Exact finds of every candidate whose first word (or run-together form) is in the reply."""
+    by_token = key.by_token
+    wanted: set[int] = set()
+    for token in by_token.keys() & text.token_set:
+        wanted.update(by_token[token])
+    candidates = key.candidates
+    return [
+        (candidates[number], occurrence)
+        for number in sorted(wanted)
+        for occurrence in find_exact(text, candidates[number].phrase)
+    ]
+
+
+def _judge_found(key: AnswerKey, text: Text, found: list[Found], how: str) -> Judgement | None:
+    """The verdict from exact finds, or None to go on looking for close spellings."""
+    live = [(c, o) for c, o in found if not is_negated(text, o.start)]
+    accepted = [(c, o) for c, o in live if c.accepted]
+    rivals = [(c, o) for c, o in live if not c.accepted]
+    if accepted and rivals:
+        return _hedge_between(text, accepted[0], rivals[0])
+    if accepted:
+        candidate, occurrence = accepted[0]
+        alternative = _alternative(key, text, occurrence)
+        if alternative is not None:
+            return _hedge(candidate.answer, alternative, "or")
+        return _accepted(candidate, how)
+    if rivals:
+        return _rival(rivals[0][0])
+    denied = [c for c, _ in found if c.accepted]
+    if denied:
+        return _negated(denied[0])
+    return None
+
+
+def _judge_whole(key: AnswerKey, text: Text) -> Judgement | None:
+    """The reply as a whole is a close spelling of an answer (the common typo case)."""
+    best: tuple[float, Candidate] | None = None
+    for candidate in key.accepted:
+        edits = whole_edits(text, candidate.phrase)
+        if edits is not None:
+            cost = edits / len(candidate.phrase.squashed)
+            if best is None or cost < best[0]:
+                best = (cost, candidate)
+    if best is None:
+        return None
+    cost, candidate = best
+    for rival in key.rivals:
+        if span_distance(text, 0, len(text.tokens), rival.phrase) <= cost:
+            return _rival(rival, closer=True)
+    return _accepted(candidate, "close spelling of")
+
+
+def _judge_fuzzy(key: AnswerKey, text: Text) -> Judgement:
+    whole = _judge_whole(key, text)
+    if whole is not None:
+        return whole
+    index = FuzzyIndex(text, key.vocabulary)
+    if index.nothing_near() and key.tokens.isdisjoint(text.token_set):
+        return _no_match(key)
+    found = [
+        (c, o)
+        for c in key.candidates
+        if index.could_match(c.phrase)
+        for o in find_in_order(text, c.phrase, index)
+    ]
+    live = [(c, o) for c, o in found if not is_negated(text, o.start)]
+    accepted = sorted(((c, o) for c, o in live if c.accepted), key=lambda pair: pair[1].cost)
+    rivals = [(c, o) for c, o in live if not c.accepted]
+    if accepted:
+        candidate, best = accepted[0]
+        for rival in key.rivals:
+            # Same words, nearer (or as near) to a rival: "ecoder" is no more encoder than decoder.
+            if span_distance(text, best.start, best.end, rival.phrase) <= best.cost:
+                return _rival(rival, closer=True)
+        for rival, occurrence in rivals:
+            if occurrence.end <= best.start or occurrence.start >= best.end:
+                return _hedge_between(text, (candidate, best), (rival, occurrence))
+        alternative = _alternative(key, text, best)
+        if alternative is not None:
+            return _hedge(candidate.answer, alternative, "or")
+        return _accepted(candidate, "close spelling of")
+    if rivals:
+        return _rival(min(rivals, key=lambda pair: pair[1].cost)[0], closer=True)
+    denied = [c for c, _ in found if c.accepted]
+    if denied:
+        return _negated(denied[0])
+    return _no_match(key)
+
+
+def grade_short(item: ShortItem, reply: str, table: ConfusableTable) -> Grade:
+    return judge(_short_key(item, table), normalize_reply(reply)).grade
