@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import importlib
+import importlib.util
 import logging
 import pkgutil
 from collections.abc import Callable
@@ -14,7 +15,6 @@ from typing import Any, TypeVar
 import discord
 from discord.ext import commands
 
-import cogs
 from bank import BUILTIN_BANK, load_bank
 from bank.catalog import Catalog
 from bot.catalogs import GuildCatalogs
@@ -39,10 +39,18 @@ def load_catalog(path: Path) -> Catalog:
     return _load_catalog(path.resolve(), max(f.stat().st_mtime_ns for f in files))
 
 
-def discover_cogs() -> list[str]:
-    """Every package under ``cogs/`` that defines ``setup``: adding a folder adds a feature."""
+def discover_cogs(package: str = "cogs") -> list[str]:
+    """Every package under ``cogs/`` that defines ``setup``: adding a folder adds a feature.
+
+    The cogs are found on disk and imported by name, so ``bot`` never imports ``cogs`` (the
+    arrow points from the cogs to the shell). Plain modules there (a pure helper that several
+    features share) are not extensions and are skipped.
+    """
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.submodule_search_locations is None:
+        raise RuntimeError(f"the {package!r} package is not installed")
     names = []
-    for module in pkgutil.iter_modules(cogs.__path__, prefix="cogs."):
+    for module in pkgutil.iter_modules(spec.submodule_search_locations, prefix=f"{package}."):
         if module.ispkg and hasattr(importlib.import_module(module.name), "setup"):
             names.append(module.name)
     return sorted(names)
@@ -56,12 +64,17 @@ def default_intents() -> discord.Intents:
 
 
 class QuizBot(commands.Bot):
+    """The bot. ``commands_only=True`` builds one that logs in only to publish its commands
+    (``quizbot sync``): its scheduler never starts and accepts no jobs, so nothing is posted
+    or left pending, and its start-up syncs nothing by itself (the caller says where)."""
+
     def __init__(
         self,
         settings: Settings,
         db: Database,
         *,
         clock: Clock | None = None,
+        commands_only: bool = False,
         **options: object,
     ) -> None:
         options.setdefault("intents", default_intents())
@@ -74,7 +87,8 @@ class QuizBot(commands.Bot):
         self.settings = settings
         self.db = db
         self.clock: Clock = clock or SystemClock()
-        self.scheduler = Scheduler(self.clock)
+        self.commands_only = commands_only
+        self.scheduler = Scheduler(self.clock, enabled=not commands_only)
         self.catalog = Catalog(())
         self.catalogs = GuildCatalogs(self.catalog, db, self.run_blocking)
         self.threads_in_flight = 0
@@ -92,7 +106,7 @@ class QuizBot(commands.Bot):
         for name in discover_cogs():
             await self.load_extension(name)
         log.info("Cogs loaded: %s", ", ".join(sorted(self.cogs)))
-        if self.settings.dev_guild_id:
+        if self.settings.dev_guild_id and not self.commands_only:
             guild = discord.Object(id=self.settings.dev_guild_id)
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)

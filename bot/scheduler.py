@@ -1,178 +1,227 @@
-"""The bot's one apscheduler instance, driven by the bot's :class:`~bot.clock.Clock`.
+"""The bot's one scheduler: the bot's clock says when a job is due, apscheduler 3 runs it.
 
 Jobs live in memory only: the schedules themselves are rows in the database, and each cog
 rebuilds its jobs from them at start (see ``cogs/daily``). That keeps a single source of truth
 and lets overdue work be decided by our own rules rather than apscheduler's misfire handling.
+
+Why the due times are not apscheduler's: apscheduler 3 reads the wall clock itself (in
+``BaseScheduler._process_jobs`` and its executors) with no seam to hand it another clock, and
+the offline harness runs the bot on a fake clock that only moves when a test says so. So the
+pending jobs wait here, ordered by due time, behind one timer of the bot's :class:`Clock`;
+when they fall due they are handed to a real ``AsyncIOScheduler`` as jobs to run now, by its
+own clock, on its own executor, with its own error reporting. Nothing of apscheduler is
+patched. The heap also keeps start-up cheap: a bot with ten thousand servers rebuilds ten
+thousand pending posts, and apscheduler checks every callable's signature as it is added.
+
+Jobs belong to an owner (a cog): ``bot.scheduler.owner("daily")`` gives the handle through
+which that cog adds, replaces and cancels its jobs, keyed by its own keys.
 """
 
 from __future__ import annotations
 
-import asyncio
 import heapq
+import inspect
 import itertools
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Hashable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, datetime
 from typing import Any
 
-import apscheduler.executors.base
-import apscheduler.schedulers.base
-from apscheduler.events import EVENT_JOB_ERROR, JobExecutionEvent
+from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from apscheduler.triggers.date import DateTrigger
 
-from bot.clock import Clock, SystemClock, Timer
+from bot.clock import Clock, Timer
 
 log = logging.getLogger(__name__)
 
-_active_clock: Clock = SystemClock()
+JobKey = tuple[str, Hashable]
+"""(owner, key): the owner names who scheduled the job, the key is unique within that owner."""
 
+# A bare string id: how cogs named jobs before owner handles; accepted until the last call
+# site moves to ``scheduler.owner(...)`` (issue 16), then this alias narrows to JobKey.
+JobId = JobKey | str
 
-class _ClockDatetime(datetime):
-    """apscheduler 3 calls ``datetime.now()`` directly; this routes it through our clock."""
+JobFunc = Callable[..., Awaitable[Any]]
 
-    @classmethod
-    def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
-        return _active_clock.now().astimezone(tz or UTC)
-
-
-# Only the name ``datetime`` inside these two modules is replaced, and only ``now`` differs.
-apscheduler.schedulers.base.datetime = _ClockDatetime
-apscheduler.executors.base.datetime = _ClockDatetime
-
-
-class _ClockScheduler(AsyncIOScheduler):
-    """AsyncIOScheduler whose wake-up timer runs on the bot's clock instead of the loop's."""
-
-    def __init__(self, clock: Clock, **options: Any) -> None:
-        self.clock = clock
-        self._clock_timer: Timer | None = None
-        super().__init__(**options)
-
-    def _start_timer(self, wait_seconds: float | None) -> None:
-        self._stop_timer()
-        if wait_seconds is not None:
-            self._clock_timer = self.clock.call_later(wait_seconds, self.wakeup)
-
-    def _stop_timer(self) -> None:
-        if self._clock_timer is not None:
-            self._clock_timer.cancel()
-            self._clock_timer = None
+# apscheduler's scheduler notes each job added and each pause and resume (several lines per
+# due job); those stay at warnings here. Its executor still logs every run and every failure
+# under "apscheduler".
+_BOOKKEEPING_LOG = logging.getLogger(f"{__name__}.apscheduler")
+_BOOKKEEPING_LOG.setLevel(logging.WARNING)
 
 
 @dataclass(order=True)
 class _Entry:
     when: float
     sequence: int
-    job_id: str = field(compare=False)
-    func: Callable[..., Awaitable[Any]] = field(compare=False)
+    job: JobId = field(compare=False)
+    func: JobFunc = field(compare=False)
     args: tuple[Any, ...] = field(compare=False)
 
 
+class Jobs:
+    """One owner's jobs; a cog keeps this handle and never sees another owner's jobs."""
+
+    def __init__(self, scheduler: Scheduler, owner: str) -> None:
+        self.scheduler = scheduler
+        self.owner = owner
+
+    def at(self, key: Hashable, when: datetime, func: JobFunc, *args: Any) -> None:
+        """Run ``await func(*args)`` at ``when``; replaces this owner's job of the same key."""
+        self.scheduler.at((self.owner, key), when, func, *args)
+
+    def cancel(self, key: Hashable) -> bool:
+        return self.scheduler.cancel((self.owner, key))
+
+    def next_run(self, key: Hashable) -> datetime | None:
+        return self.scheduler.next_run((self.owner, key))
+
+    def keys(self) -> list[Hashable]:
+        return [job[1] for job in self.scheduler.job_ids() if _owner(job) == self.owner]
+
+    def cancel_all(self) -> int:
+        """Drop every pending job of this owner (a cog being unloaded); returns how many."""
+        keys = self.keys()
+        for key in keys:
+            self.cancel(key)
+        return len(keys)
+
+
 class Scheduler:
-    """One-off jobs at given times; a job with the same id replaces the previous one.
+    """One-off jobs at given times on the bot's clock; a job with the same key replaces the
+    previous one. A scheduler built with ``enabled=False`` (a bot started only to publish its
+    commands) accepts no jobs at all, so nothing can run or be left pending."""
 
-    A bot with ten thousand servers has ten thousand daily posts pending. apscheduler checks
-    each job's callable signature as it is added (a millisecond each, and start-up adds them
-    all), so the pending jobs wait in a heap here and apscheduler holds one job: the wake-up
-    at the earliest due time, with its own clock, misfire and error handling.
-    """
-
-    WAKE_JOB = "quizbot:due"
-
-    def __init__(self, clock: Clock) -> None:
-        global _active_clock
-        _active_clock = clock
+    def __init__(self, clock: Clock, *, enabled: bool = True) -> None:
         self.clock = clock
-        self._scheduler = _ClockScheduler(
-            clock,
+        self.enabled = enabled
+        self._scheduler = AsyncIOScheduler(
             timezone=UTC,
-            # Late jobs always run (our cogs decide what "too late" means), and only once.
+            logger=_BOOKKEEPING_LOG,
+            # Every job handed over is due now and has a unique id: it runs once, never
+            # "missed" (no grace window) and never refused for a still-running namesake.
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
-        self._scheduler.add_listener(self._on_error, EVENT_JOB_ERROR)
-        self._entries: dict[str, _Entry] = {}
+        self._scheduler.add_listener(self._on_dropped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
+        self._entries: dict[JobId, _Entry] = {}
         self._heap: list[_Entry] = []
         self._sequence = itertools.count()
-        self._wake_at: float | None = None
-        self._running_jobs: set[asyncio.Task[None]] = set()
+        self._handed_over = itertools.count()
+        self._timer: Timer | None = None
+        self._timer_at: float | None = None
 
     @property
     def running(self) -> bool:
         return bool(self._scheduler.running)
 
+    def owner(self, name: str) -> Jobs:
+        return Jobs(self, name)
+
     def start(self) -> None:
+        if not self.enabled:
+            return
         self._scheduler.start()
         self._arm()
 
     def shutdown(self) -> None:
+        self._disarm()
         if self._scheduler.running:
+            # Also cancels jobs under way, so none outlives the bot's connection.
             self._scheduler.shutdown(wait=False)
-        for task in self._running_jobs:
-            task.cancel()
 
-    def at(
-        self,
-        job_id: str,
-        when: datetime,
-        func: Callable[..., Awaitable[Any]],
-        *args: Any,
-    ) -> None:
-        """Run ``await func(*args)`` at ``when`` (at once if it is already past)."""
-        entry = _Entry(when.timestamp(), next(self._sequence), job_id, func, args)
-        self._entries[job_id] = entry
+    def at(self, job: JobId, when: datetime, func: JobFunc, *args: Any) -> None:
+        """Run ``await func(*args)`` at ``when`` (at once if it is already past).
+
+        ``job`` is (owner, key); cogs go through their :meth:`owner` handle instead."""
+        if not inspect.iscoroutinefunction(func):
+            # apscheduler would run a plain function in a thread and drop what it returns.
+            raise TypeError(f"{_name(job)}: a scheduled job must be an async function")
+        if not self.enabled:
+            log.debug("Jobs are off; not scheduling %s", _name(job))
+            return
+        entry = _Entry(when.timestamp(), next(self._sequence), job, func, args)
+        self._entries[job] = entry
         heapq.heappush(self._heap, entry)
         self._arm()
 
-    def cancel(self, job_id: str) -> bool:
+    def cancel(self, job: JobId) -> bool:
         # The heap entry stays and is skipped when it comes up (it no longer matches).
-        return self._entries.pop(job_id, None) is not None
+        return self._entries.pop(job, None) is not None
 
-    def next_run(self, job_id: str) -> datetime | None:
-        entry = self._entries.get(job_id)
+    def next_run(self, job: JobId) -> datetime | None:
+        entry = self._entries.get(job)
         return datetime.fromtimestamp(entry.when, UTC) if entry else None
 
-    def job_ids(self) -> list[str]:
+    def job_ids(self) -> list[Any]:  # list[JobId]; Any while bare string ids remain
+        """Every pending job, as (owner, key)."""
         return list(self._entries)
 
     def _earliest(self) -> _Entry | None:
-        while self._heap and self._entries.get(self._heap[0].job_id) is not self._heap[0]:
+        while self._heap and self._entries.get(self._heap[0].job) is not self._heap[0]:
             heapq.heappop(self._heap)  # cancelled or replaced
         return self._heap[0] if self._heap else None
 
     def _arm(self) -> None:
-        """Point apscheduler's one job at the earliest due time, if that changed."""
-        if not self._scheduler.running:
+        """Point the clock's one timer at the earliest due time, if that changed."""
+        if not self.running:
             return
         earliest = self._earliest()
-        if earliest is None or earliest.when == self._wake_at:
+        if earliest is None:
+            self._disarm()
             return
-        self._wake_at = earliest.when
-        self._scheduler.add_job(
-            self._run_due,
-            DateTrigger(run_date=datetime.fromtimestamp(earliest.when, UTC), timezone=UTC),
-            id=self.WAKE_JOB,
-            name=self.WAKE_JOB,
-            replace_existing=True,
-        )
+        if earliest.when <= self.clock.time():
+            # Overdue (rebuilt at start after an outage): run now, not at the clock's next
+            # tick; a fake clock ticks only when a test moves it.
+            self._hand_over()
+            return
+        if earliest.when == self._timer_at:
+            return
+        self._disarm()
+        self._timer_at = earliest.when
+        self._timer = self.clock.call_later(earliest.when - self.clock.time(), self._hand_over)
 
-    async def _run_due(self) -> None:
-        self._wake_at = None
+    def _disarm(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = self._timer_at = None
+
+    def _hand_over(self) -> None:
+        """Every job now due goes to apscheduler, to run at once."""
+        self._disarm()
+        if not self.running:
+            return
         now = self.clock.time()
+        # Paused while jobs are added, apscheduler looks for due jobs once, not once per job
+        # (ten thousand daily posts fall due in the same second).
+        self._scheduler.pause()
         while (entry := self._earliest()) is not None and entry.when <= now:
             heapq.heappop(self._heap)
-            del self._entries[entry.job_id]
-            task = asyncio.create_task(self._run(entry), name=entry.job_id)
-            self._running_jobs.add(task)
-            task.add_done_callback(self._running_jobs.discard)
+            del self._entries[entry.job]
+            try:
+                # A date trigger without a date fires at apscheduler's own "now"; ids that sort
+                # in hand-over order keep jobs due together in their due order.
+                self._scheduler.add_job(
+                    entry.func,
+                    "date",
+                    args=entry.args,
+                    id=f"{next(self._handed_over):012d}",
+                    name=_name(entry.job),
+                )
+            except Exception:
+                # One bad job (wrong arguments for its function) must not stall the others.
+                log.exception("Could not run scheduled job %s", _name(entry.job))
+        self._scheduler.resume()
         self._arm()
 
-    async def _run(self, entry: _Entry) -> None:
-        try:
-            await entry.func(*entry.args)
-        except Exception:
-            log.exception("Scheduled job %s failed", entry.job_id)
+    def _on_dropped(self, event: JobEvent) -> None:
+        # Unreachable with the defaults above; if apscheduler ever drops a job, say so loudly.
+        log.error("apscheduler dropped scheduled job %s (event %s)", event.job_id, event.code)
 
-    def _on_error(self, event: JobExecutionEvent) -> None:
-        log.error("Scheduled job %s failed", event.job_id, exc_info=event.exception or None)
+
+def _owner(job: JobId) -> str | None:
+    return job[0] if isinstance(job, tuple) else None
+
+
+def _name(job: JobId) -> str:
+    return ":".join(map(str, job)) if isinstance(job, tuple) else str(job)

@@ -271,7 +271,7 @@ async def test_fake_clock_drives_scheduler_and_sleeps(probed: OfflineDiscord) ->
         fired.append(probed.bot.clock.now())
 
     start = probed.now
-    probed.bot.scheduler.at("probe", start.replace(hour=start.hour + 1), job)
+    probed.bot.scheduler.owner("probe").at("hour", start.replace(hour=start.hour + 1), job)
     await probed.advance(minutes=59)
     assert fired == []
     await probed.advance(minutes=2)
