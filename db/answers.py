@@ -7,7 +7,12 @@ from datetime import UTC, date, datetime
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+from db.cache import CacheSlot, HasCaches
 from db.database import Database, Transaction
+
+# The zone a server's answers are bucketed by day in. It is its daily schedule's, so db.daily
+# reports every change through remember_zone.
+ZONES: CacheSlot[int, str] = CacheSlot("guild zones", max_size=20_000)
 
 
 @dataclass(frozen=True)
@@ -34,20 +39,21 @@ def local_date(timestamp: float, zone_name: str) -> date:
     return datetime.fromtimestamp(timestamp, UTC).astimezone(_zone(zone_name)).date()
 
 
-def remember_zone(db: Database, guild_id: int, zone_name: str | None) -> None:
+def remember_zone(db: HasCaches, guild_id: int, zone_name: str | None) -> None:
     """Called by db.daily whenever a server's schedule (and so its zone) changes."""
-    db.memo[("zone", guild_id)] = zone_name or "UTC"
+    ZONES.of(db)[guild_id] = zone_name or "UTC"
 
 
 async def guild_zone(reader: Database | Transaction, db: Database, guild_id: int) -> str:
     """The server's zone for bucketing answers by day (its daily-question zone, else UTC)."""
-    key = ("zone", guild_id)
-    if key not in db.memo:
+    zone = ZONES.of(db).get(guild_id)
+    if zone is None:
         row = await reader.fetchone(
             "SELECT timezone FROM daily_schedules WHERE guild_id = ?", (guild_id,)
         )
-        remember_zone(db, guild_id, row[0] if row else None)
-    return str(db.memo[key])
+        zone = row[0] if row else "UTC"
+        remember_zone(db, guild_id, zone)
+    return str(zone)
 
 
 async def log_answer(tx: Transaction, answer: LoggedAnswer) -> int:

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from db.answers import guild_zone, local_date, remember_zone
+from db.cache import CacheSlot, HasCaches
 from db.database import Database, Transaction
+from db.members import name_stored
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,18 @@ class PostResults:
     answered: int
     correct: int
     first_correct_user: int | None
+
+
+# Posts and streaks are read on every answer. A post changes only through the writers below;
+# a streak only through its member's own answers (and two of those racing on one post cannot
+# both commit), so the copies stay exact.
+POSTS: CacheSlot[int, PostRow] = CacheSlot("daily posts", max_size=20_000)
+STREAKS: CacheSlot[tuple[int, int], StreakRow | None] = CacheSlot("streaks", max_size=50_000)
+
+
+def forget_cached_member(db: HasCaches, guild_id: int, user_id: int) -> None:
+    """The member's streak row is gone (privacy's forget)."""
+    STREAKS.of(db).discard((guild_id, user_id))
 
 
 class AlreadyAnswered(Exception):
@@ -197,27 +211,24 @@ async def forget_post(db: Database, post_id: int) -> None:
             (row["guild_id"], row["item_id"]),
         )
         await tx.execute("DELETE FROM daily_posts WHERE post_id = ?", (post_id,))
-    _forget_cached_post(db, post_id)
+    POSTS.of(db).discard(post_id)
 
 
 async def set_post_message(db: Database, post_id: int, message_id: int) -> None:
     await db.write("UPDATE daily_posts SET message_id = ? WHERE post_id = ?", (message_id, post_id))
+    POSTS.of(db).discard(post_id)
 
 
 async def get_post(db: Database, post_id: int) -> PostRow | None:
-    """A post; read on every answer, so kept in memory (the writers below keep it current)."""
-    key = ("post", post_id)
-    if key not in db.memo:
+    """A post; read on every answer, so kept in memory (the writers here keep it current)."""
+    cache = POSTS.of(db)
+    post = cache.get(post_id)
+    if post is None:
         row = await db.fetchone("SELECT * FROM daily_posts WHERE post_id = ?", (post_id,))
         if row is None:
             return None
-        db.memo[key] = _post(row)
-    post: PostRow = db.memo[key]
+        post = cache[post_id] = _post(row)
     return post
-
-
-def _forget_cached_post(db: Database, post_id: int) -> None:
-    db.memo.pop(("post", post_id), None)
 
 
 async def open_posts(db: Database, guild_id: int | None = None) -> list[PostRow]:
@@ -244,7 +255,7 @@ async def mark_revealed(db: Database, post_id: int, now: float) -> bool:
         "UPDATE daily_posts SET revealed_at = ? WHERE post_id = ? AND revealed_at IS NULL",
         (now, post_id),
     )
-    _forget_cached_post(db, post_id)
+    POSTS.of(db).discard(post_id)
     return changed > 0
 
 
@@ -265,17 +276,15 @@ async def answer_time(db: Database, post_id: int, user_id: int) -> float | None:
 
 
 async def get_streak(db: Database, guild_id: int, user_id: int) -> StreakRow | None:
-    """A member's stored streak. Only that member's own answers write it (and two of those
-    racing on one post cannot both commit), so a copy in memory stays exact."""
-    key = ("streak", guild_id, user_id)
-    if key not in db.memo:
-        row = await db.fetchone(
-            "SELECT current, best, last_sequence FROM daily_streaks "
-            "WHERE guild_id = ? AND user_id = ?",
-            (guild_id, user_id),
-        )
-        db.memo[key] = StreakRow(row[0], row[1], row[2]) if row else None
-    streak: StreakRow | None = db.memo[key]
+    """A member's stored streak (None before their first daily answer), kept in memory."""
+    cache, key = STREAKS.of(db), (guild_id, user_id)
+    if key in cache:
+        return cache[key]
+    row = await db.fetchone(
+        "SELECT current, best, last_sequence FROM daily_streaks WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    streak = cache[key] = StreakRow(row[0], row[1], row[2]) if row else None
     return streak
 
 
@@ -320,7 +329,8 @@ async def record_answer(
             raise
         raise AlreadyAnswered(previous) from None
     stored_now = StreakRow(streak.current, streak.best, streak.last_sequence)
-    db.memo[("streak", post.guild_id, user_id)] = stored_now
+    STREAKS.of(db)[(post.guild_id, user_id)] = stored_now
+    name_stored(db, post.guild_id, user_id, display_name)  # the same statement wrote it
     return points, stored_now
 
 

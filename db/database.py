@@ -12,13 +12,15 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+from db.cache import Caches
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,12 @@ class Transaction:
     def __init__(self, conn: aiosqlite.Connection, database: Database) -> None:
         self._conn = conn
         self.database = database
+        self._on_commit: list[Callable[[], None]] = []
+
+    def on_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once this transaction has committed (never if it rolls back):
+        where a cache learns what was written, so it never holds what was undone."""
+        self._on_commit.append(callback)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns the number of rows it changed."""
@@ -89,9 +97,9 @@ class Database:
         self._write_lock = asyncio.Lock()
         # Operations under way, so shutdown (and the offline harness) can wait for them.
         self.in_flight = 0
-        # Small caches of rarely changing rows, kept by the query modules that own those rows
-        # (they update them on every write), so hot paths skip a round trip.
-        self.memo: dict[tuple[Any, ...], Any] = {}
+        # Bounded caches of hot rows, each declared and kept current by the query module that
+        # owns those rows (see db/cache.py), so hot paths skip a round trip.
+        self.caches = Caches()
 
     async def __aenter__(self) -> Database:
         await self.connect()
@@ -187,13 +195,16 @@ class Database:
             async with self._write_lock:
                 conn = self.conn
                 await conn.execute("BEGIN IMMEDIATE")
+                tx = Transaction(conn, self)
                 try:
-                    yield Transaction(conn, self)
+                    yield tx
                 except BaseException:
                     await conn.execute("ROLLBACK")
                     raise
                 else:
                     await conn.execute("COMMIT")
+                    for callback in tx._on_commit:
+                        callback()
         finally:
             self.in_flight -= 1
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from db.cache import CacheSlot
 from db.database import Database, Transaction
+
+# A server's settings, read on every answer; set_setting and reset_setting keep it current.
+SETTINGS: CacheSlot[int, dict[str, Any]] = CacheSlot("guild settings", max_size=20_000)
 
 
 async def ensure_guild(tx: Transaction, guild_id: int, name: str, now: float) -> None:
@@ -19,13 +23,14 @@ async def ensure_guild(tx: Transaction, guild_id: int, name: str, now: float) ->
 
 async def get_settings(db: Database, guild_id: int) -> dict[str, Any]:
     """A server's stored settings; read on every answer, so kept in memory once loaded."""
-    key = ("settings", guild_id)
-    if key not in db.memo:
+    cache = SETTINGS.of(db)
+    settings = cache.get(guild_id)
+    if settings is None:
         rows = await db.fetchall(
             "SELECT key, value FROM guild_settings WHERE guild_id = ?", (guild_id,)
         )
-        db.memo[key] = {row["key"]: json.loads(row["value"]) for row in rows}
-    return dict(db.memo[key])
+        settings = cache[guild_id] = {row["key"]: json.loads(row["value"]) for row in rows}
+    return dict(settings)  # a copy: the caller may change it
 
 
 async def set_setting(db: Database, guild_id: int, key: str, value: Any, now: float) -> None:
@@ -37,9 +42,9 @@ async def set_setting(db: Database, guild_id: int, key: str, value: Any, now: fl
             "updated_at = excluded.updated_at",
             (guild_id, key, json.dumps(value), now),
         )
-    db.memo.pop(("settings", guild_id), None)
+    SETTINGS.of(db).discard(guild_id)
 
 
 async def reset_setting(db: Database, guild_id: int, key: str) -> None:
     await db.write("DELETE FROM guild_settings WHERE guild_id = ? AND key = ?", (guild_id, key))
-    db.memo.pop(("settings", guild_id), None)
+    SETTINGS.of(db).discard(guild_id)

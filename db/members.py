@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from db.cache import CacheSlot, HasCaches
 from db.database import Database, Transaction
+
+NAME_LENGTH = 100
+
+# The name stored for (guild, member): every answer would otherwise rewrite an unchanged one.
+STORED_NAMES: CacheSlot[tuple[int, int], str] = CacheSlot("member names", max_size=50_000)
+
+
+def name_stored(db: HasCaches, guild_id: int, user_id: int, display_name: str) -> None:
+    """Note a name written to ``members`` by other means (the daily answer's trigger)."""
+    STORED_NAMES.of(db)[(guild_id, user_id)] = display_name[:NAME_LENGTH]
+
+
+def forget_cached_member(db: HasCaches, guild_id: int, user_id: int) -> None:
+    """The member's row is gone (privacy's forget): the next answer stores the name again."""
+    STORED_NAMES.of(db).discard((guild_id, user_id))
 
 
 async def remember_member(
     tx: Transaction, guild_id: int, user_id: int, display_name: str, now: float
 ) -> None:
     """Store a member's display name, unless it is the one already stored."""
-    name = display_name[:100]
-    key = ("member", guild_id, user_id)
-    if tx.database.memo.get(key) == name:
+    name = display_name[:NAME_LENGTH]
+    if STORED_NAMES.of(tx.database).get((guild_id, user_id)) == name:
         return  # every answer calls this; most change nothing
-    tx.database.memo[key] = name
+    tx.on_commit(lambda: name_stored(tx.database, guild_id, user_id, name))
     await tx.execute(
         "INSERT INTO members (guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, "

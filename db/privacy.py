@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from db import daily, members
 from db.database import Database
 
 # Every table that holds a member's records, with the statement that removes them from one
@@ -25,6 +27,13 @@ MEMBER_RECORDS = {
     "WHERE guild_id = :guild AND user_id = :user",
     "members": "DELETE FROM members WHERE guild_id = :guild AND user_id = :user",
 }
+
+# Every cache holding a member's rows, by its owner's function that drops them (a module that
+# caches member rows adds its function here, next to its table above).
+CACHED_MEMBER_ROWS: tuple[Callable[[Database, int, int], None], ...] = (
+    daily.forget_cached_member,  # the streak
+    members.forget_cached_member,  # the stored name
+)
 
 EXPORTS = {
     "answer": "SELECT answer_id, user_id, item_id, topic, context, context_id, correct, score, "
@@ -50,7 +59,9 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     async with db.transaction() as tx:
         for table, statement in MEMBER_RECORDS.items():
             removed[table] = await tx.execute(statement, {"guild": guild_id, "user": user_id})
-    db.memo.clear()  # cached rows of this member (streak, name) are gone too
+    # The caches mirroring this member's rows, each cleared by the module that keeps it.
+    for forget_cached in CACHED_MEMBER_ROWS:
+        forget_cached(db, guild_id, user_id)
     return removed
 
 
