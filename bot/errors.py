@@ -51,12 +51,18 @@ def describe(error: BaseException) -> str | None:
     return None
 
 
-async def send_ephemeral(interaction: discord.Interaction, content: str) -> None:
+async def send_ephemeral(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    embed: discord.Embed = discord.utils.MISSING,
+) -> None:
     """Reply privately, whether or not the interaction was already answered."""
     if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=True)
+        text = content if content is not None else discord.utils.MISSING
+        await interaction.followup.send(text, embed=embed, ephemeral=True)
     else:
-        await interaction.response.send_message(content, ephemeral=True)
+        await interaction.response.send_message(content, embed=embed, ephemeral=True)
 
 
 async def handle_interaction_error(interaction: discord.Interaction, error: BaseException) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bank.schema import LEVELS
+from bot.options import OptionError, parse_levels, split_list
 from db import guilds
 from db.database import Database
 
@@ -53,19 +53,15 @@ def _one_of(*choices: str) -> Callable[[str], str]:
 
 
 def _levels(text: str) -> list[str]:
-    if text.strip().lower() in ("all", ""):
-        return []
-    levels = [part.strip().lower() for part in text.split(",") if part.strip()]
-    if any(level not in LEVELS for level in levels):
-        raise SettingError(f"expected levels from: {', '.join(LEVELS)} (comma-separated) or all")
-    return list(dict.fromkeys(levels))
+    try:
+        return list(parse_levels(text))
+    except OptionError as exc:
+        raise SettingError(str(exc)) from None
 
 
 def _topics(text: str) -> list[str]:
     """Checked against the server's topics by the caller, which knows them."""
-    if text.strip().lower() in ("all", ""):
-        return []
-    return list(dict.fromkeys(p.strip().lower() for p in text.split(",") if p.strip()))
+    return list(split_list(text))
 
 
 def _window(text: str) -> float | None:

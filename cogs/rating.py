@@ -118,6 +118,13 @@ def as_of(stored: Rating, last_played_at: float | None, now: float) -> Rating:
     return inactive(stored, (now - last_played_at) / SECONDS_PER_PERIOD)
 
 
+def current(
+    rating: float, rd: float, volatility: float, last_played_at: float | None, now: float
+) -> Rating:
+    """A stored rating's three numbers as the rating stands ``now``."""
+    return as_of(Rating(rating, rd, volatility), last_played_at, now)
+
+
 def duel(a: Rating, b: Rating, score_a: float) -> tuple[Rating, Rating]:
     """Both players' ratings after one duel (``score_a``: 1 win, 0.5 draw, 0 loss)."""
     return update(a, [(b, score_a)]), update(b, [(a, 1 - score_a)])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import discord
 
 BRAND_COLOUR = discord.Colour(0x5865F2)
@@ -31,3 +33,8 @@ def chunk_lines(lines: list[str], limit: int) -> list[str]:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def timestamp(seconds: float, style: discord.utils.TimestampStyle = "R") -> str:
+    """A stored Unix time as Discord's own timestamp markup, shown in each reader's zone."""
+    return discord.utils.format_dt(datetime.fromtimestamp(seconds, UTC), style)

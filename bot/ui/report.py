@@ -1,25 +1,35 @@
 """The "Report question" button under every reveal and round result, and its form.
 
-Reports are stored by the admin cog's ``file_report``; this module only draws the button.
+Reports are stored by the :class:`ReportTarget` the admin cog registers; this module only
+draws the button and its form.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 import discord
 
 from bot.errors import guarded, handle_interaction_error
+from bot.ui import targets
 
 REASON_LIMIT = 500
 
 
-async def _file_report(interaction: discord.Interaction, item_id: str, reason: str) -> None:
-    cog = getattr(interaction.client, "get_cog", lambda name: None)("Reports")
-    if cog is None:
-        raise RuntimeError("the reports cog is not loaded")
-    await cog.file_report(interaction, item_id, reason)
+PREFIX = "report"
+
+
+@runtime_checkable
+class ReportTarget(Protocol):
+    """What stores a report (the admin cog registers one under :data:`PREFIX`)."""
+
+    async def file_report(
+        self, interaction: discord.Interaction, item_id: str, reason: str
+    ) -> None: ...
+
+
+REPORTS = targets.Slot[ReportTarget](PREFIX, ReportTarget)
 
 
 class ReportButton(
@@ -62,7 +72,7 @@ class ReportModal(discord.ui.Modal, title="Report this question"):
         self.add_item(self.reason)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
-        await _file_report(interaction, self.item_id, self.reason.value)
+        await REPORTS.get(interaction).file_report(interaction, self.item_id, self.reason.value)
 
     async def on_error(  # type: ignore[override]
         self, interaction: discord.Interaction, error: Exception

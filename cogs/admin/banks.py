@@ -14,10 +14,10 @@ from bank import BankError, load_bank_text
 from bank.loader import MAX_FILE_BYTES, slugify
 from bank.schema import Item
 from bot.catalogs import POOL_SETTING
+from bot.checks import admin_only
 from bot.errors import UserError
 from bot.ui.confirm import Confirm
 from bot.ui.embeds import brand_embed, chunk_lines
-from cogs.admin.checks import admin_only
 from db import banks, guilds
 
 if TYPE_CHECKING:

@@ -8,10 +8,11 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import options
+from bot.checks import admin_only
 from bot.errors import UserError
 from bot.guild_config import SETTINGS, SettingError, get_config, parse_setting
 from bot.ui.embeds import brand_embed
-from cogs.admin.checks import admin_only
 from db import daily, guilds
 
 if TYPE_CHECKING:
@@ -70,10 +71,7 @@ class ConfigCog(commands.GroupCog, name="Config", group_name="config"):
             raise UserError(str(exc)) from None
         setting = SETTINGS[key]
         if key == "daily_topics":
-            known = await self.bot.catalogs.pool_topics(guild_id)
-            unknown = [topic for topic in parsed if topic not in known]
-            if unknown:
-                raise UserError(f"Unknown topic {', '.join(unknown)}. Topics: {', '.join(known)}.")
+            options.check_topics(parsed, await self.bot.catalogs.pool_topics(guild_id))
         if setting.schedule_column is not None:
             stored = await daily.update_schedule(
                 self.bot.db, guild_id, setting.schedule_column, parsed

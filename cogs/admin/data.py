@@ -11,8 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.checks import admin_only
 from bot.ui.confirm import Confirm
-from cogs.admin.checks import admin_only
 from db import privacy
 
 if TYPE_CHECKING:

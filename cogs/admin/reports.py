@@ -10,11 +10,12 @@ from discord import app_commands
 from discord.ext import commands
 from rapidfuzz import fuzz, process
 
+from bot.checks import admin_only, require_admin
 from bot.errors import UserError, guarded, send_ephemeral
+from bot.ui import targets
 from bot.ui.embeds import brand_embed, truncate
-from bot.ui.lookup import cog_of
+from bot.ui.report import PREFIX as REPORT_PREFIX
 from bot.ui.report import REASON_LIMIT
-from cogs.admin.checks import admin_only, require_admin
 from db import banks
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ SHOWN_REPORTS = 5  # one row of five buttons per action
 
 
 def _cog(interaction: discord.Interaction) -> ReportCog:
-    return cog_of(interaction, ReportCog)
+    return targets.Slot[ReportCog](REPORT_PREFIX, ReportCog).get(interaction)
 
 
 class ReportAction(
@@ -59,6 +60,12 @@ class ReportCog(commands.Cog, name="Reports"):
 
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
+
+    async def cog_load(self) -> None:
+        targets.register(self.bot, REPORT_PREFIX, self)
+
+    async def cog_unload(self) -> None:
+        targets.unregister(self.bot, REPORT_PREFIX)
 
     async def file_report(
         self, interaction: discord.Interaction, item_id: str, reason: str

@@ -108,7 +108,7 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         for user_id, value, rd, volatility, played in await stats.rating_board(
             self.bot.db, guild_id
         ):
-            current = glicko.as_of(glicko.Rating(value, rd, volatility), played, now)
+            current = glicko.current(value, rd, volatility, played, now)
             target = provisional if current.provisional else settled
             target.append((user_id, round(current.rating), f"±{current.rd:.0f}"))
         return ListBoard(boards.rank(settled), boards.rank(provisional))
@@ -163,8 +163,10 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         )
         rating_row = await duels.get_rating(self.bot.db, guild_id, target.id)
         rating = (
-            glicko.as_of(
-                glicko.Rating(rating_row.rating, rating_row.rd, rating_row.volatility),
+            glicko.current(
+                rating_row.rating,
+                rating_row.rd,
+                rating_row.volatility,
                 rating_row.last_played_at,
                 now.timestamp(),
             )

@@ -1,0 +1,47 @@
+"""The topic and level options several commands accept: parsed, checked and worded once."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from bank.schema import LEVELS
+from bot.errors import UserError
+from bot.ui.embeds import truncate
+
+MESSAGE_LIMIT = 1900  # room under Discord's 2,000 characters when a server has many topics
+
+
+class OptionError(UserError):
+    """A value that does not fit; the message, for the member who typed it, says what fits."""
+
+
+def split_list(text: str | None) -> tuple[str, ...]:
+    """``"a, B,a"`` -> ``("a", "b")``; empty or ``all`` means no filter."""
+    if not text or text.strip().lower() == "all":
+        return ()
+    return tuple(dict.fromkeys(part.strip().lower() for part in text.split(",") if part.strip()))
+
+
+def parse_levels(text: str | None) -> tuple[str, ...]:
+    levels = split_list(text)
+    unknown = [level for level in levels if level not in LEVELS]
+    if unknown:
+        raise OptionError(
+            f"Unknown level {', '.join(unknown)}: use {', '.join(LEVELS)} "
+            "(comma-separated), or all."
+        )
+    return levels
+
+
+def check_topics(chosen: Collection[str], known: Sequence[str]) -> None:
+    """Refuse topics the server's question pool does not have, listing the ones it has."""
+    unknown = [topic for topic in chosen if topic not in known]
+    if unknown:
+        text = f"Unknown topic {', '.join(unknown)}. Topics: {', '.join(known)}."
+        raise OptionError(truncate(text, MESSAGE_LIMIT))
+
+
+def matching_topics(known: Sequence[str], typed: str, limit: int = 25) -> list[str]:
+    """Autocomplete: the topics containing what was typed so far."""
+    needle = typed.strip().lower()
+    return [topic for topic in known if needle in topic][:limit]

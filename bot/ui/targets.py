@@ -1,0 +1,39 @@
+"""Where a persistent component finds what handles its clicks: each feature registers a target
+under its custom_id prefix, so a view never imports its cog, and a restart re-registers."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar, cast
+from weakref import WeakKeyDictionary
+
+import discord
+
+T = TypeVar("T")
+
+# Keyed by client: tests and the sandbox run several bots in one process, each with its own cogs.
+_targets: WeakKeyDictionary[discord.Client, dict[str, object]] = WeakKeyDictionary()
+
+
+def register(client: discord.Client, prefix: str, target: object) -> None:
+    _targets.setdefault(client, {})[prefix] = target
+
+
+def unregister(client: discord.Client, prefix: str) -> None:
+    _targets.get(client, {}).pop(prefix, None)
+
+
+class Slot(Generic[T]):
+    """A typed view of one prefix's target: ``Slot[Proto]("daily", Proto).get(interaction)``
+    is the registered object, checked against the runtime-checkable Protocol ``Proto``."""
+
+    def __init__(self, prefix: str, kind: type[Any]) -> None:
+        # ``kind`` is the Protocol again: a Protocol cannot be bound to ``type[T]``.
+        self.prefix, self.kind = prefix, kind
+
+    def get(self, interaction: discord.Interaction[Any]) -> T:
+        target = _targets.get(interaction.client, {}).get(self.prefix)
+        if not isinstance(target, self.kind):
+            raise RuntimeError(
+                f"no {self.kind.__name__} is registered for {self.prefix!r}: is its cog loaded?"
+            )
+        return cast(T, target)
