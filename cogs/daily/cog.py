@@ -41,7 +41,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
 
     async def cog_unload(self) -> None:
         targets.unregister(self.bot, PREFIX)
-        self.poster.cancel_all()
+        self.poster.jobs.cancel_all()
 
     # -- commands ---------------------------------------------------------------------------
 

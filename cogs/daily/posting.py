@@ -20,9 +20,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JOB_PREFIX = "daily:"
-POST_JOB = "daily:post:{}"
-REVEAL_JOB = "daily:reveal:{}"
 POSTS_AT_ONCE = 16
 
 
@@ -37,6 +34,8 @@ class DailyPoster:
 
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
+        # Jobs keyed ("post", guild) and ("reveal", post), under this feature's own owner.
+        self.jobs = bot.scheduler.owner("daily")
         self._posting = asyncio.Semaphore(POSTS_AT_ONCE)
 
     async def rebuild(self) -> None:
@@ -58,20 +57,15 @@ class DailyPoster:
         for post in await queries.open_posts(self.bot.db):
             self._schedule_reveal(post)
 
-    def cancel_all(self) -> None:
-        for job_id in self.bot.scheduler.job_ids():
-            if job_id.startswith(JOB_PREFIX):
-                self.bot.scheduler.cancel(job_id)
-
     def schedule_post(self, guild_id: int, when: datetime) -> None:
-        self.bot.scheduler.at(POST_JOB.format(guild_id), when, self.scheduled_post, guild_id)
+        self.jobs.at(("post", guild_id), when, self.scheduled_post, guild_id)
 
     def cancel_post(self, guild_id: int) -> None:
-        self.bot.scheduler.cancel(POST_JOB.format(guild_id))
+        self.jobs.cancel(("post", guild_id))
 
     def _schedule_reveal(self, post: queries.PostRow) -> None:
         when = datetime.fromtimestamp(post.closes_at, UTC)
-        self.bot.scheduler.at(REVEAL_JOB.format(post.post_id), when, self.reveal, post.post_id)
+        self.jobs.at(("reveal", post.post_id), when, self.reveal, post.post_id)
 
     # -- posting --------------------------------------------------------------------------------
 
@@ -177,7 +171,7 @@ class DailyPoster:
             self.bot.db, post_id, self.bot.clock.time()
         ):
             return  # already revealed (by the next post, or before a restart)
-        self.bot.scheduler.cancel(REVEAL_JOB.format(post_id))
+        self.jobs.cancel(("reveal", post_id))
         item = await self.bot.catalogs.get(post.guild_id, post.item_id)
         channel = self.bot.guild_channel(post.guild_id, post.channel_id)
         if item is None or not isinstance(channel, discord.TextChannel):

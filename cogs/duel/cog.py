@@ -40,7 +40,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
 
     async def cog_unload(self) -> None:
         targets.unregister(self.bot, PREFIX)
-        self.play.cancel_all()
+        self.play.jobs.cancel_all()
 
     @app_commands.command(name="challenge", description="Challenge a member to a rated duel")
     @app_commands.describe(

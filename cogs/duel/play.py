@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JOB_PREFIX = "duel:"
 STORED_REPLY_LIMIT = 300
 
 
@@ -56,6 +55,8 @@ class DuelPlay:
 
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
+        # Jobs keyed ("expire" | "round" | "cancel", duel), under this feature's own owner.
+        self.jobs = bot.scheduler.owner("duel")
         self.locks = KeyedLocks()
 
     async def rebuild_jobs(self) -> None:
@@ -64,19 +65,14 @@ class DuelPlay:
             if duel.state == "pending":
                 self.schedule_expiry(duel)
             else:
-                self.bot.scheduler.at(
-                    f"duel:cancel:{duel.duel_id}", self.bot.clock.now(),
+                self.jobs.at(
+                    ("cancel", duel.duel_id), self.bot.clock.now(),
                     self._cancel_interrupted, duel.duel_id,
                 )  # fmt: skip
 
-    def cancel_all(self) -> None:
-        for job_id in self.bot.scheduler.job_ids():
-            if job_id.startswith(JOB_PREFIX):
-                self.bot.scheduler.cancel(job_id)
-
     def schedule_expiry(self, duel: queries.DuelRow) -> None:
         when = datetime.fromtimestamp(duel.expires_at, UTC)
-        self.bot.scheduler.at(f"duel:expire:{duel.duel_id}", when, self.expire, duel.duel_id)
+        self.jobs.at(("expire", duel.duel_id), when, self.expire, duel.duel_id)
 
     async def _load(self, duel_id: int) -> tuple[queries.DuelRow, rules.Match]:
         duel = await queries.get_duel(self.bot.db, duel_id)
@@ -90,7 +86,7 @@ class DuelPlay:
         async with self.locks.hold(duel_id):
             duel, match = await self._load(duel_id)
             _ruled(match.accept, interaction.user.id)
-            self.bot.scheduler.cancel(f"duel:expire:{duel_id}")
+            self.jobs.cancel(("expire", duel_id))
             thread = await self._open_thread(interaction, duel)
             await queries.start(self.bot.db, duel_id, thread.id if thread else None)
             await interaction.response.edit_message(
@@ -126,7 +122,7 @@ class DuelPlay:
             duel, match = await self._load(duel_id)
             _ruled(match.decline, interaction.user.id)
             await queries.set_state(self.bot.db, duel_id, "declined", self.bot.clock.time())
-            self.bot.scheduler.cancel(f"duel:expire:{duel_id}")
+            self.jobs.cancel(("expire", duel_id))
             await interaction.response.edit_message(
                 content=None,
                 embed=embeds.declined(duel),
@@ -178,9 +174,7 @@ class DuelPlay:
             view=round_view(duel.duel_id, number, item),
         )
         when = datetime.fromtimestamp(now + duel.round_seconds, UTC)
-        self.bot.scheduler.at(
-            f"duel:round:{duel.duel_id}", when, self.round_timeout, duel.duel_id, number
-        )
+        self.jobs.at(("round", duel.duel_id), when, self.round_timeout, duel.duel_id, number)
 
     async def answer_form(self, interaction: discord.Interaction, key: AnswerKey) -> AnswerForm:
         duel_id, number = key
@@ -230,7 +224,7 @@ class DuelPlay:
 
     async def _close_round(self, duel: queries.DuelRow, match: rules.Match) -> None:
         """Show the round's result, then start the next round or end the match."""
-        self.bot.scheduler.cancel(f"duel:round:{duel.duel_id}")
+        self.jobs.cancel(("round", duel.duel_id))
         number = match.current_round
         item = await self._item(duel, number)
         over = match.close_round()
@@ -264,7 +258,7 @@ class DuelPlay:
             await self._finish(duel, match)
 
     async def _finish(self, duel: queries.DuelRow, match: rules.Match) -> None:
-        self.bot.scheduler.cancel(f"duel:round:{duel.duel_id}")
+        self.jobs.cancel(("round", duel.duel_id))
         outcome, winner = match.result()
         now = self.bot.clock.time()
 
