@@ -38,10 +38,6 @@ log = logging.getLogger(__name__)
 JobKey = tuple[str, Hashable]
 """(owner, key): the owner names who scheduled the job, the key is unique within that owner."""
 
-# A bare string id: how cogs named jobs before owner handles; accepted until the last call
-# site moves to ``scheduler.owner(...)`` (issue 16), then this alias narrows to JobKey.
-JobId = JobKey | str
-
 JobFunc = Callable[..., Awaitable[Any]]
 
 # apscheduler's scheduler notes each job added and each pause and resume (several lines per
@@ -55,7 +51,7 @@ _BOOKKEEPING_LOG.setLevel(logging.WARNING)
 class _Entry:
     when: float
     sequence: int
-    job: JobId = field(compare=False)
+    job: JobKey = field(compare=False)
     func: JobFunc = field(compare=False)
     args: tuple[Any, ...] = field(compare=False)
 
@@ -78,7 +74,7 @@ class Jobs:
         return self.scheduler.next_run((self.owner, key))
 
     def keys(self) -> list[Hashable]:
-        return [job[1] for job in self.scheduler.job_ids() if _owner(job) == self.owner]
+        return [key for owner, key in self.scheduler.job_ids() if owner == self.owner]
 
     def cancel_all(self) -> int:
         """Drop every pending job of this owner (a cog being unloaded); returns how many."""
@@ -104,16 +100,18 @@ class Scheduler:
             job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
         )
         self._scheduler.add_listener(self._on_dropped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
-        self._entries: dict[JobId, _Entry] = {}
+        self._entries: dict[JobKey, _Entry] = {}
         self._heap: list[_Entry] = []
         self._sequence = itertools.count()
         self._handed_over = itertools.count()
         self._timer: Timer | None = None
         self._timer_at: float | None = None
+        self._stopped = False
 
     @property
     def running(self) -> bool:
-        return bool(self._scheduler.running)
+        # apscheduler's own shutdown finishes on the next loop turn; ours is at once.
+        return bool(self._scheduler.running) and not self._stopped
 
     def owner(self, name: str) -> Jobs:
         return Jobs(self, name)
@@ -126,11 +124,12 @@ class Scheduler:
 
     def shutdown(self) -> None:
         self._disarm()
-        if self._scheduler.running:
+        if self.running:
+            self._stopped = True
             # Also cancels jobs under way, so none outlives the bot's connection.
             self._scheduler.shutdown(wait=False)
 
-    def at(self, job: JobId, when: datetime, func: JobFunc, *args: Any) -> None:
+    def at(self, job: JobKey, when: datetime, func: JobFunc, *args: Any) -> None:
         """Run ``await func(*args)`` at ``when`` (at once if it is already past).
 
         ``job`` is (owner, key); cogs go through their :meth:`owner` handle instead."""
@@ -145,15 +144,15 @@ class Scheduler:
         heapq.heappush(self._heap, entry)
         self._arm()
 
-    def cancel(self, job: JobId) -> bool:
+    def cancel(self, job: JobKey) -> bool:
         # The heap entry stays and is skipped when it comes up (it no longer matches).
         return self._entries.pop(job, None) is not None
 
-    def next_run(self, job: JobId) -> datetime | None:
+    def next_run(self, job: JobKey) -> datetime | None:
         entry = self._entries.get(job)
         return datetime.fromtimestamp(entry.when, UTC) if entry else None
 
-    def job_ids(self) -> list[Any]:  # list[JobId]; Any while bare string ids remain
+    def job_ids(self) -> list[JobKey]:
         """Every pending job, as (owner, key)."""
         return list(self._entries)
 
@@ -219,9 +218,8 @@ class Scheduler:
         log.error("apscheduler dropped scheduled job %s (event %s)", event.job_id, event.code)
 
 
-def _owner(job: JobId) -> str | None:
-    return job[0] if isinstance(job, tuple) else None
-
-
-def _name(job: JobId) -> str:
-    return ":".join(map(str, job)) if isinstance(job, tuple) else str(job)
+def _name(job: JobKey) -> str:
+    """``daily:post:42`` for ("daily", ("post", 42)): how a job reads in logs."""
+    owner, key = job
+    parts = key if isinstance(key, tuple) else (key,)
+    return ":".join(map(str, (owner, *parts)))
