@@ -1,5 +1,7 @@
-"""The permission every admin command needs: Manage Server, checked when the command runs
-(``default_permissions`` only hides commands, and server owners can change that)."""
+"""The one admin check: Manage Server, for commands and for buttons.
+
+Checked when the command runs (``default_permissions`` only hides commands, and server owners
+can change that)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,10 @@
-"""Glicko-2 ratings, implemented from Mark Glickman's paper "Example of the Glicko-2 system".
+"""Glicko-2 duel ratings: pure functions the duel cog and the leaderboards both use.
 
-No library on PyPI is both maintained and faithful to the paper, so the algorithm lives here in
-one pure function and a test reproduces the paper's worked example. Each duel is one rating
-period for both players (as lichess does); before it, a player's rating deviation grows with
-the days since their last duel, so a rating nobody has defended for a while is less certain.
+Implemented from Mark Glickman's paper "Example of the Glicko-2 system". No library on PyPI is
+both maintained and faithful to the paper, so the algorithm lives here in one pure function and
+a test reproduces the paper's worked example. Each duel is one rating period for both players
+(as lichess does); before it, a player's rating deviation grows with the days since their last
+duel, so a rating nobody has defended for a while is less certain.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
-"""The one answer UI of daily posts, duel rounds and practice: choice buttons, the Answer
-button and its modal, each sending the member's reply to the feature's :class:`AnswerTarget`.
+"""The one answer UI of daily posts, duel rounds and practice.
+
+Choice buttons, the Answer button and its modal, each sending the member's reply to the
+feature's :class:`AnswerTarget`.
 
 The buttons are DynamicItems whose custom_id is ``{prefix}:choice:{key}:{choice}`` or
 ``{prefix}:open:{key}`` (the key is one or more numbers, such as ``post`` or ``duel:round``),

@@ -1,5 +1,7 @@
-"""Where a persistent component finds what handles its clicks: each feature registers a target
-under its custom_id prefix, so a view never imports its cog, and a restart re-registers."""
+"""Where a persistent component finds the object that handles its clicks.
+
+Each feature registers a target under its custom_id prefix, so a view never imports its cog,
+and a restart re-registers."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""The daily post's buttons. They are DynamicItems: the custom_id carries the post id, so a
-button on a week-old message still works after any number of restarts."""
+"""The daily post's buttons: the shared answer controls, and "My result" on the reveal.
+
+They are DynamicItems: the custom_id carries the post id, so a button on a week-old message
+still works after any number of restarts."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Duel buttons. DynamicItems, so a challenge still answers after a restart; round answers use
-the shared answer controls under the ``duel`` prefix (key: duel, round)."""
+"""Duel buttons: Accept and Decline, and the shared answer controls of each round.
+
+DynamicItems, so a challenge still answers after a restart; round answers use the shared
+answer controls under the ``duel`` prefix (key: duel, round)."""
 
 from __future__ import annotations
 

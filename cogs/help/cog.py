@@ -1,3 +1,5 @@
+"""The /help command: every command of every cog, grouped by the cog that defines it."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING

@@ -1,5 +1,4 @@
-"""/quiz, /review and /question: private practice, and a spaced-repetition card for every
-question a member answers anywhere."""
+"""/quiz, /review and /question commands, and the review card every answer anywhere makes."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""A practice sitting once started: its screens one after another, answers, the summary, and
-the review queue it is drawn from."""
+"""A practice sitting once started: its screens, answers and summary, and the review queue."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""The practice session's buttons. The answer controls are the shared ones under the
-``practice`` prefix (key: session, position); Next and End are DynamicItems of their own. Each
-custom_id carries the session and the question's position, so a click is checked against the
-stored session (whose it is, whether that question is still on screen) and even a button from
-before a restart answers clearly.
+"""The practice session's buttons: Next and End, and the shared answer controls.
+
+The answer controls are the shared ones under the ``practice`` prefix (key: session, position);
+Next and End are DynamicItems of their own. Each custom_id carries the session and the
+question's position, so a click is checked against the stored session (whose it is, whether that
+question is still on screen) and even a button from before a restart answers clearly.
 """
 
 from __future__ import annotations
