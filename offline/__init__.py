@@ -6,8 +6,9 @@ gateway events go through discord.py's own parsers.
 """
 
 from offline.clock import FakeClock
+from offline.faults import Fault, Faults
 from offline.harness import OfflineDiscord, OfflineError, Reply
-from offline.session import Call, Violation
+from offline.transport import Call, Violation
 from offline.world import FakeChannel, FakeGuild, FakeMember, FakeMessage, FakeRole
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "FakeMember",
     "FakeMessage",
     "FakeRole",
+    "Fault",
+    "Faults",
     "OfflineDiscord",
     "OfflineError",
     "Reply",

@@ -1,9 +1,11 @@
-"""An in-process gateway socket, so the real ``Client.connect()`` loop can run:
-HELLO -> IDENTIFY -> READY -> GUILD_CREATE, then events as Discord would push them."""
+"""An in-process gateway, so the real ``Client.connect()`` loop can run: HELLO -> IDENTIFY ->
+READY -> GUILD_CREATE, then events as Discord would push them; and connections that drop, to be
+resumed (missed events replayed) or refused (a fresh IDENTIFY and a new READY)."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +13,7 @@ from typing import Any
 import aiohttp
 
 HEARTBEAT_INTERVAL_MS = 41_250
+ABNORMAL_CLOSURE = 1006  # the connection went away without a close frame: discord.py resumes
 
 
 class _Message:
@@ -23,29 +26,23 @@ class _Message:
 class FakeGatewaySocket:
     """Duck-types the parts of ``aiohttp.ClientWebSocketResponse`` discord.py uses."""
 
-    def __init__(
-        self,
-        ready: Callable[[], dict[str, Any]],
-        guilds: Callable[[], list[dict[str, Any]]],
-    ) -> None:
-        self._ready = ready
-        self._guilds = guilds
+    def __init__(self, server: GatewayServer, *, hello: bool = True) -> None:
+        self.server = server
         self._outbox: asyncio.Queue[_Message] = asyncio.Queue()
-        self._sequence = 0
         self.closed = False
         self.close_code: int | None = None
         self.received: list[dict[str, Any]] = []  # what the bot sent, for tests
-        self._push({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
+        if hello:
+            self.hello()
+
+    def hello(self) -> None:
+        self.push({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
 
     def pending(self) -> int:
         return self._outbox.qsize()
 
-    def _push(self, payload: dict[str, Any]) -> None:
+    def push(self, payload: dict[str, Any]) -> None:
         self._outbox.put_nowait(_Message(aiohttp.WSMsgType.TEXT, json.dumps(payload)))
-
-    def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        self._sequence += 1
-        self._push({"op": 0, "t": event, "s": self._sequence, "d": data})
 
     async def receive(self, timeout: float | None = None) -> _Message:  # noqa: ASYNC109
         return await self._outbox.get()
@@ -53,25 +50,128 @@ class FakeGatewaySocket:
     async def send_str(self, data: str, compress: int | None = None) -> None:
         payload = json.loads(data)
         self.received.append(payload)
+        self.server.received.append(payload)
         op = payload.get("op")
         if op == 2:  # IDENTIFY
-            self.dispatch("READY", self._ready())
-            for guild in self._guilds():
-                self.dispatch("GUILD_CREATE", guild)
+            self.server.identify(self)
         elif op == 1:  # heartbeat
-            self._push({"op": 11})
+            self.push({"op": 11})
         elif op == 6:  # RESUME
-            self.dispatch("RESUMED", {})
+            self.server.resume(self, payload.get("d") or {})
 
     async def send_bytes(self, data: bytes) -> None:
         await self.send_str(data.decode())
 
-    async def close(self, *, code: int = 1000, message: bytes = b"") -> bool:
+    def drop(self, code: int = ABNORMAL_CLOSURE) -> None:
+        """The connection breaks from Discord's side."""
         if not self.closed:
             self.closed = True
             self.close_code = code
             self._outbox.put_nowait(_Message(aiohttp.WSMsgType.CLOSED))
+
+    async def close(self, *, code: int = 1000, message: bytes = b"") -> bool:
+        self.drop(code)
         return True
 
     def exception(self) -> BaseException | None:
         return None
+
+
+class GatewayServer:
+    """Discord's side of the gateway: one session (id, sequence numbers, the events a dropped
+    connection missed) across the sockets discord.py opens."""
+
+    def __init__(
+        self,
+        ready: Callable[[str], dict[str, Any]],
+        guilds: Callable[[], list[dict[str, Any]]],
+    ) -> None:
+        self._ready = ready
+        self._guilds = guilds
+        self._session_numbers = itertools.count(1)
+        self.session_id: str | None = None
+        self.sequence = 0
+        self.socket: FakeGatewaySocket | None = None
+        self.sockets: list[FakeGatewaySocket] = []
+        self.received: list[dict[str, Any]] = []  # every payload the bot sent, all sockets
+        self.identifies = 0
+        self.resumes = 0
+        self._missed: list[tuple[int, str, dict[str, Any]]] = []
+        self.resumable = True
+        self._held: FakeGatewaySocket | None = None
+        self._live = False  # a session is running on the current socket
+        self.hold = False
+
+    # -- what the harness does ----------------------------------------------------------------
+
+    def connect(self) -> FakeGatewaySocket:
+        """discord.py opens a connection (``ws_connect``)."""
+        socket = FakeGatewaySocket(self, hello=not self.hold)
+        if self.hold:
+            self._held = socket
+        self.socket = socket
+        self.sockets.append(socket)
+        return socket
+
+    def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        self.sequence += 1
+        if self.connected and self.socket is not None:
+            self.socket.push({"op": 0, "t": event, "s": self.sequence, "d": data})
+        elif self.resumable:
+            self._missed.append((self.sequence, event, data))  # replayed on RESUME
+
+    @property
+    def connected(self) -> bool:
+        """A socket is open and its session is live (HELLO sent, not awaiting RESUME)."""
+        socket = self.socket
+        return socket is not None and not socket.closed and self._held is None and self._live
+
+    def drop(self, *, resume: bool, hold: bool = False) -> None:
+        """Break the connection. ``resume``: the session survives and discord.py's RESUME
+        gets the missed events; otherwise the RESUME is refused (INVALID_SESSION) and the bot
+        must IDENTIFY afresh. ``hold``: the next connection gets no HELLO until
+        :meth:`release`, so events pile up (or are lost) meanwhile."""
+        self.resumable = resume
+        if not resume:
+            self._missed.clear()
+        self.hold = hold
+        self._live = False
+        if self.socket is not None:
+            self.socket.drop()
+
+    def release(self) -> None:
+        self.hold = False
+        held, self._held = self._held, None
+        if held is not None and not held.closed:
+            held.hello()
+
+    def pending(self) -> int:
+        """Payloads sent to the bot and not yet read, over every open socket."""
+        return sum(s.pending() for s in self.sockets if not s.closed)
+
+    # -- what the bot sends -------------------------------------------------------------------
+
+    def identify(self, socket: FakeGatewaySocket) -> None:
+        self.identifies += 1
+        self.session_id = f"offline-session-{next(self._session_numbers)}"
+        self.sequence = 0
+        self._missed.clear()
+        self.resumable = True
+        self._live = True
+        self.dispatch("READY", self._ready(self.session_id))
+        for guild in self._guilds():
+            self.dispatch("GUILD_CREATE", guild)
+
+    def resume(self, socket: FakeGatewaySocket, data: dict[str, Any]) -> None:
+        if not self.resumable or data.get("session_id") != self.session_id:
+            socket.push({"op": 9, "d": False})  # INVALID_SESSION, not resumable
+            return
+        self.resumes += 1
+        after = int(data.get("seq") or 0)
+        for sequence, event, payload in self._missed:
+            if sequence > after:
+                socket.push({"op": 0, "t": event, "s": sequence, "d": payload})
+        self._missed.clear()
+        self._live = True
+        self.sequence += 1
+        socket.push({"op": 0, "t": "RESUMED", "s": self.sequence, "d": {}})

@@ -7,19 +7,26 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import discord
-from discord import app_commands
-
 from bot.config import load_settings
 from offline.clock import DEFAULT_START, FakeClock
-from offline.gateway import FakeGatewaySocket
-from offline.http import OfflineHTTPClient
-from offline.session import Call, FakeRest, FakeSession, Violation
+from offline.failures import IDENTIFY_WAIT, Failures
+from offline.gateway import FakeGatewaySocket, GatewayServer
+from offline.http import OfflineHTTPClient, OfflineWebhookAdapter, use_adapter
+from offline.payloads import command_data, interaction_payload
+from offline.reply import (
+    OfflineError,
+    Reply,
+    default_channel,
+    fill_modal,
+    find_component,
+    message_of,
+)
+from offline.session import Call, FakeRest, Violation
+from offline.transport import FakeSession
 from offline.world import (
     ADMIN_PERMISSIONS,
     FakeAttachment,
@@ -33,12 +40,10 @@ from offline.world import (
     World,
 )
 
+__all__ = ["OfflineDiscord", "OfflineError", "Reply"]
+
 WATCHED_LOGGERS = ("discord", "bot", "cogs", "db", "bank", "apscheduler")
 SETTLE_TIMEOUT = 20.0  # real seconds; only reached when the bot hangs
-
-
-class OfflineError(AssertionError):
-    """The test drove the fake in a way a member could not (or the bot misbehaved)."""
 
 
 class _ErrorCollector(logging.Handler):
@@ -51,63 +56,15 @@ class _ErrorCollector(logging.Handler):
             self.records.append(record)
 
 
-@dataclass
-class Reply:
-    """What the member saw after an interaction."""
-
-    interaction: FakeInteraction
-
-    @property
-    def message(self) -> FakeMessage | None:
-        if self.interaction.response_type in (4, 5, 7) and self.interaction.original:
-            return self.interaction.original
-        return self.interaction.followups[-1] if self.interaction.followups else None
-
-    @property
-    def content(self) -> str:
-        return self.message.content if self.message else ""
-
-    @property
-    def embeds(self) -> list[discord.Embed]:
-        return self.message.embeds if self.message else []
-
-    @property
-    def components(self) -> list[dict[str, Any]]:
-        return self.message.components if self.message else []
-
-    @property
-    def files(self) -> list[FakeAttachment]:
-        return self.message.attachments if self.message else []
-
-    @property
-    def ephemeral(self) -> bool:
-        return bool(self.message and self.message.ephemeral)
-
-    @property
-    def modal(self) -> dict[str, Any] | None:
-        return self.interaction.modal
-
-    @property
-    def choices(self) -> list[dict[str, Any]]:
-        return self.interaction.choices or []
-
-    @property
-    def followups(self) -> list[FakeMessage]:
-        return self.interaction.followups
-
-    @property
-    def text(self) -> str:
-        return self.message.text() if self.message else ""
-
-    def __repr__(self) -> str:
-        return f"<Reply type={self.interaction.response_type} text={self.text[:120]!r}>"
-
-
-class OfflineDiscord:
+class OfflineDiscord(Failures):
     """The real QuizBot (login, setup_hook, cogs, SQLite, apscheduler) on an in-process Discord.
 
     ``async with OfflineDiscord(db_path=tmp / "q.db") as discord: ...``. Keyword arguments
-    other than those below are configuration overrides (as in config.yaml).
+    other than those below are configuration overrides (as in config.yaml). ``gateway=True``
+    runs discord.py's real connect loop over an in-process gateway (needed for
+    :meth:`drop_gateway`). Faults on demand (:attr:`faults`, :meth:`global_rate_limit`,
+    :meth:`revoke`, :meth:`delete_channel`, :meth:`delete_message`, :meth:`drop_gateway`) come
+    from :class:`offline.failures.Failures`.
     """
 
     def __init__(
@@ -130,8 +87,15 @@ class OfflineDiscord:
         self.gateway_mode = gateway
         self.fail_on_errors = fail_on_errors
         self.config_overrides = config_overrides
-        self.rest = FakeRest(self.world, self._dispatch, self._new_socket)
-        self.socket: FakeGatewaySocket | None = None
+        self.rest = FakeRest(self.world, self._dispatch, self._connect_gateway)
+        self.gateway: GatewayServer | None = None
+        if gateway:
+            self.gateway = GatewayServer(
+                ready=self._ready_payload,
+                guilds=lambda: [g.payload() for g in self.world.guilds.values()],
+            )
+        # discord.py's interaction responses, their retries waiting on the fake clock
+        self.adapter = OfflineWebhookAdapter(self.clock)
         self._errors = _ErrorCollector()
         self._connect_task: asyncio.Task[None] | None = None
         self._settling: asyncio.Future[None] | None = None
@@ -203,13 +167,15 @@ class OfflineDiscord:
         self.db = Database(self.db_path)
         try:
             await self.db.connect()
-            self.bot = QuizBot(settings, self.db, clock=self.clock, guild_ready_timeout=0.0)
+            bot_class = _offline_bot_class(QuizBot)
+            self.bot = bot_class(settings, self.db, clock=self.clock, guild_ready_timeout=0.0)
             # The real login flow (GET /users/@me, application info, setup_hook) runs on the
             # bot's own HTTP client, taught to open the fake session instead of a socket.
-            OfflineHTTPClient.adopt(self.bot.http, FakeSession(self.rest))
+            OfflineHTTPClient.adopt(self.bot.http, FakeSession(self.rest), self.clock)
+            use_adapter(self.adapter)
             await self.bot.login("offline-token")
             if self.gateway_mode:
-                self._connect_task = asyncio.create_task(self.bot.connect(reconnect=False))
+                self._connect_task = asyncio.create_task(self._connect())
             else:
                 self._dispatch("READY", self._ready_payload())
                 for guild in self.world.guilds.values():
@@ -230,6 +196,10 @@ class OfflineDiscord:
             await self.bot.close()
             self.bot = None
         await self.db.close()
+
+    async def _connect(self) -> None:
+        use_adapter(self.adapter)  # the events this task parses start interaction handlers
+        await self.bot.connect(reconnect=False)
 
     async def _stop_bot(self) -> None:
         if self.bot is None:
@@ -303,23 +273,6 @@ class OfflineDiscord:
             self._dispatch("CHANNEL_CREATE", channel.payload())
         return channel
 
-    def delete_channel(self, channel: FakeChannel) -> None:
-        channel.deleted = True
-        self._dispatch("CHANNEL_DELETE", channel.payload())
-
-    def set_permissions(
-        self,
-        channel: FakeChannel,
-        target: FakeMember | FakeRole | None = None,
-        *,
-        allow: discord.Permissions | None = None,
-        deny: discord.Permissions | None = None,
-    ) -> None:
-        """Change a channel overwrite; the default target is the bot's own member."""
-        target_id = target.id if target is not None else self.world.bot_user.id
-        channel.overwrites[target_id] = (allow.value if allow else 0, deny.value if deny else 0)
-        self._dispatch("CHANNEL_UPDATE", channel.payload())
-
     def attachment(
         self, filename: str, data: bytes, content_type: str | None = None
     ) -> FakeAttachment:
@@ -334,6 +287,11 @@ class OfflineDiscord:
             and not m.deleted
             and (include_ephemeral or not m.ephemeral)
         ]
+
+    @property
+    def socket(self) -> FakeGatewaySocket | None:
+        """The gateway connection in use (gateway mode), for tests of what the bot sent."""
+        return self.gateway.socket if self.gateway is not None else None
 
     @property
     def calls(self) -> list[Call]:
@@ -361,7 +319,7 @@ class OfflineDiscord:
         **options: Any,
     ) -> Reply:
         """Run ``/command`` (``"group sub"`` for subcommands) with options as keywords."""
-        data = self._command_data(command, member, options)
+        data = command_data(self.world, self.bot.tree, command, member, options)
         return await self._interact(member, 2, data, in_channel)
 
     async def autocomplete(
@@ -375,7 +333,7 @@ class OfflineDiscord:
         **options: Any,
     ) -> list[dict[str, Any]]:
         """The choices the member is offered while typing option ``focused``."""
-        data = self._command_data(command, member, options, focused=focused)
+        data = command_data(self.world, self.bot.tree, command, member, options, focused=focused)
         reply = await self._interact(member, 4, data, in_channel)
         return reply.choices
 
@@ -387,8 +345,8 @@ class OfflineDiscord:
         label: str | None = None,
         custom_id: str | None = None,
     ) -> Reply:
-        message = _message_of(message)
-        component = _find_component(message, label=label, custom_id=custom_id, kinds=(2,))
+        message = message_of(message)
+        component = find_component(message, label=label, custom_id=custom_id, kinds=(2,))
         data = {"custom_id": component["custom_id"], "component_type": 2}
         return await self._interact(member, 3, data, message.channel, message)
 
@@ -400,8 +358,8 @@ class OfflineDiscord:
         *,
         custom_id: str | None = None,
     ) -> Reply:
-        message = _message_of(message)
-        component = _find_component(message, custom_id=custom_id, kinds=(3,))
+        message = message_of(message)
+        component = find_component(message, custom_id=custom_id, kinds=(3,))
         data = {"custom_id": component["custom_id"], "component_type": 3, "values": values}
         return await self._interact(member, 3, data, message.channel, message)
 
@@ -410,7 +368,7 @@ class OfflineDiscord:
         modal = response.modal
         if modal is None:
             raise OfflineError(f"no modal is open on {response!r}")
-        rows, unused = _fill_modal(modal, fields)
+        rows, unused = fill_modal(modal, fields)
         if unused:
             raise OfflineError(f"the modal has no field(s) {sorted(unused)}")
         data = {"custom_id": modal["custom_id"], "components": rows}
@@ -435,6 +393,7 @@ class OfflineDiscord:
     ) -> int:
         """Move the fake clock; scheduled posts, reveals and timers that fall due run."""
         delta = delta or timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+        use_adapter(self.adapter)  # jobs started by the clock answer interactions too
         return await self.clock.advance(delta, self.settle)
 
     async def advance_to(self, when: datetime) -> int:
@@ -452,7 +411,7 @@ class OfflineDiscord:
     ) -> Reply:
         if self.bot is None:
             raise OfflineError("the bot is not running")
-        channel = channel or _default_channel(member.guild)
+        channel = channel or default_channel(member.guild)
         interaction = FakeInteraction(
             id=self.world.snowflake(),
             token=self.world.token(),
@@ -464,123 +423,34 @@ class OfflineDiscord:
             message=message,
         )
         self.world.interactions[interaction.id] = interaction
-        self._dispatch("INTERACTION_CREATE", self._interaction_payload(interaction, data))
+        self._dispatch("INTERACTION_CREATE", interaction_payload(self.world, interaction, data))
         await self.settle()
         return Reply(interaction)
-
-    def _interaction_payload(self, i: FakeInteraction, data: dict[str, Any]) -> dict[str, Any]:
-        guild = i.member.guild
-        bot_member = guild.members[self.world.bot_user.id]
-        member = dict(i.member.payload(), permissions=str(guild.permissions(i.member, i.channel)))
-        payload: dict[str, Any] = {
-            "id": str(i.id),
-            "application_id": str(self.world.application_id),
-            "type": i.type,
-            "data": data,
-            "guild_id": str(guild.id),
-            "channel_id": str(i.channel.id),
-            "channel": i.channel.payload(),
-            "member": member,
-            "token": i.token,
-            "version": 1,
-            "locale": "en-US",
-            "guild_locale": "en-US",
-            "app_permissions": str(guild.permissions(bot_member, i.channel)),
-            "entitlements": [],
-            "attachment_size_limit": 10 * 1024 * 1024,
-            "authorizing_integration_owners": {"0": str(guild.id)},
-            "context": 0,
-        }
-        if i.message is not None:
-            payload["message"] = i.message.payload()
-        return payload
-
-    def _command_data(
-        self,
-        command: str,
-        member: FakeMember,
-        options: dict[str, Any],
-        focused: str | None = None,
-    ) -> dict[str, Any]:
-        names = command.strip().lstrip("/").split()
-        found: Any = self.bot.tree.get_command(names[0])
-        for name in names[1:]:
-            if not isinstance(found, app_commands.Group):
-                found = None
-                break
-            found = found.get_command(name)
-        if not isinstance(found, app_commands.Command):
-            raise OfflineError(f"no slash command /{command}")
-        resolved: dict[str, dict[str, Any]] = {}
-        leaf = self._options(found, member, dict(options), resolved, focused)
-        for name in reversed(names[1:]):
-            kind = 1 if name == names[-1] else 2
-            leaf = [{"type": kind, "name": name, "options": leaf}]
-        data: dict[str, Any] = {
-            "id": str(self.world.snowflake()),
-            "name": names[0],
-            "type": 1,
-            "guild_id": str(member.guild.id),
-            "options": leaf,
-        }
-        if resolved:
-            data["resolved"] = resolved
-        return data
-
-    def _options(
-        self,
-        command: app_commands.Command[Any, ..., Any],
-        member: FakeMember,
-        options: dict[str, Any],
-        resolved: dict[str, dict[str, Any]],
-        focused: str | None,
-    ) -> list[dict[str, Any]]:
-        by_python_name = {p.name: p.display_name for p in command._params.values()}
-        options = {by_python_name.get(k, k): v for k, v in options.items()}
-        result = []
-        for parameter in command.parameters:
-            if parameter.name not in options:
-                if parameter.required and focused is None:  # typing may be unfinished
-                    raise OfflineError(f"/{command.qualified_name} needs option {parameter.name}")
-                continue
-            value = options.pop(parameter.name)
-            option = {
-                "name": parameter.name,
-                "type": parameter.type.value,
-                "value": _option_value(value, member, resolved),
-            }
-            if parameter.name == focused:
-                option["focused"] = True
-            result.append(option)
-        if options:
-            raise OfflineError(f"/{command.qualified_name} has no option(s) {sorted(options)}")
-        return result
 
     def _dispatch(self, event: str, data: dict[str, Any]) -> None:
         if self.bot is None:
             return
-        if self.socket is not None:
-            self.socket.dispatch(event, data)
+        if self.gateway is not None:
+            self.gateway.dispatch(event, data)
         else:
+            use_adapter(self.adapter)
             self.bot._connection.parsers[event](data)
 
-    def _ready_payload(self) -> dict[str, Any]:
+    def _ready_payload(self, session_id: str = "offline-session") -> dict[str, Any]:
         return {
             "v": 10,
             "user": self.world.bot_user.payload(),
             "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
-            "session_id": "offline-session",
+            "session_id": session_id,
             "resume_gateway_url": "wss://gateway.offline",
             "application": {"id": str(self.world.application_id), "flags": 0},
             "shard": [0, 1],
         }
 
-    def _new_socket(self) -> FakeGatewaySocket:
-        self.socket = FakeGatewaySocket(
-            ready=self._ready_payload,
-            guilds=lambda: [g.payload() for g in self.world.guilds.values()],
-        )
-        return self.socket
+    def _connect_gateway(self) -> FakeGatewaySocket:
+        if self.gateway is None:
+            raise RuntimeError("this offline Discord was started without gateway mode")
+        return self.gateway.connect()
 
     async def settle(self) -> None:
         """Let the bot finish everything the last event started, without sleeping blindly.
@@ -614,87 +484,18 @@ class OfflineDiscord:
         if self.db is not None and self.db.in_flight:
             return True
         threads = getattr(self.bot, "threads_in_flight", 0) if self.bot is not None else 0
-        return bool(threads) or bool(self.socket and self.socket.pending())
+        return bool(threads) or bool(self.gateway and self.gateway.pending())
 
 
-def _default_channel(guild: FakeGuild) -> FakeChannel:
-    for channel in guild.channels.values():
-        if not channel.deleted and not channel.is_thread:
-            return channel
-    raise OfflineError(f"{guild.name} has no channel")
+def _offline_bot_class(base: type[Any]) -> type[Any]:
+    """QuizBot, waiting on the fake clock where discord.py waits before a repeated IDENTIFY
+    (its documented ``before_identify_hook``: 5 s of real time otherwise)."""
 
+    class OfflineQuizBot(base):
+        async def before_identify_hook(
+            self, shard_id: int | None, *, initial: bool = False
+        ) -> None:
+            if not initial:
+                await self.clock.sleep(IDENTIFY_WAIT)
 
-def _message_of(message: FakeMessage | Reply | None) -> FakeMessage:
-    if isinstance(message, Reply):
-        message = message.message
-    if message is None:
-        raise OfflineError("there is no message to click on")
-    if message.deleted:
-        raise OfflineError("the message was deleted")
-    return message
-
-
-def _find_component(
-    message: FakeMessage,
-    *,
-    label: str | None = None,
-    custom_id: str | None = None,
-    kinds: tuple[int, ...],
-) -> dict[str, Any]:
-    candidates = [c for c in message.all_components() if c.get("type") in kinds]
-    for component in candidates:
-        if (label is None or component.get("label") == label) and (
-            custom_id is None or component.get("custom_id") == custom_id
-        ):
-            if component.get("disabled"):
-                raise OfflineError(f"{label or custom_id!r} is disabled: a member cannot use it")
-            return component
-    shown = [c.get("label") or c.get("custom_id") for c in candidates]
-    raise OfflineError(f"no component {label or custom_id!r} on the message (has {shown})")
-
-
-def _option_value(value: Any, member: FakeMember, resolved: dict[str, dict[str, Any]]) -> Any:
-    """Snowflake options carry an id plus the object in ``resolved``, as Discord sends them."""
-    if isinstance(value, FakeMember):
-        resolved.setdefault("users", {})[str(value.id)] = value.user.payload()
-        members = resolved.setdefault("members", {})
-        members[str(value.id)] = dict(
-            value.payload(with_user=False),
-            permissions=str(value.guild.permissions(value)),
-        )
-        return str(value.id)
-    if isinstance(value, FakeChannel):
-        resolved.setdefault("channels", {})[str(value.id)] = dict(
-            value.payload(), permissions=str(member.guild.permissions(member, value))
-        )
-        return str(value.id)
-    if isinstance(value, FakeRole):
-        resolved.setdefault("roles", {})[str(value.id)] = value.payload()
-        return str(value.id)
-    if isinstance(value, FakeAttachment):
-        resolved.setdefault("attachments", {})[str(value.id)] = value.payload()
-        return str(value.id)
-    return value
-
-
-def _fill_modal(
-    modal: dict[str, Any], fields: dict[str, str]
-) -> tuple[list[dict[str, Any]], set[str]]:
-    remaining = dict(fields)
-
-    def fill(component: dict[str, Any], label: str | None) -> dict[str, Any]:
-        custom_id = component.get("custom_id", "")
-        value = remaining.pop(custom_id, None)
-        if value is None and label is not None:
-            value = remaining.pop(label, None)
-        if value is None and component.get("label") is not None:
-            value = remaining.pop(component["label"], None)
-        return {"type": 4, "custom_id": custom_id, "value": value or ""}
-
-    rows = []
-    for row in modal.get("components") or []:
-        if row.get("type") == 18:
-            rows.append({"type": 18, "component": fill(row["component"], row.get("label"))})
-        else:
-            rows.append({"type": 1, "components": [fill(c, None) for c in row["components"]]})
-    return rows, set(remaining)
+    return OfflineQuizBot
