@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from db.database import Database
 
@@ -26,21 +26,25 @@ class Report:
     created_at: float
 
 
+def _columns(row_type: type) -> str:
+    # The SELECT lists follow the dataclasses' field order, which ``Row(*row)`` relies on.
+    return ", ".join(field.name for field in fields(row_type))
+
+
+# Built from trusted names only (the fields above), never from input; parameters stay bound.
+SELECT_BANKS = "SELECT " + _columns(CustomBank) + " FROM custom_banks WHERE guild_id = ?"
+SELECT_OPEN_REPORTS = (
+    "SELECT " + _columns(Report) + " FROM reports WHERE guild_id = ? AND resolved_at IS NULL"
+)
+
+
 async def custom_banks(db: Database, guild_id: int) -> list[CustomBank]:
-    rows = await db.fetchall(
-        "SELECT name, filename, source, item_count, imported_by, imported_at FROM custom_banks "
-        "WHERE guild_id = ? ORDER BY name",
-        (guild_id,),
-    )
+    rows = await db.fetchall(SELECT_BANKS + " ORDER BY name", (guild_id,))
     return [CustomBank(*row) for row in rows]
 
 
 async def get_bank(db: Database, guild_id: int, name: str) -> CustomBank | None:
-    row = await db.fetchone(
-        "SELECT name, filename, source, item_count, imported_by, imported_at FROM custom_banks "
-        "WHERE guild_id = ? AND name = ?",
-        (guild_id, name),
-    )
+    row = await db.fetchone(SELECT_BANKS + " AND name = ?", (guild_id, name))
     return CustomBank(*row) if row else None
 
 
@@ -93,11 +97,7 @@ async def add_report(
 
 async def open_reports(db: Database, guild_id: int, limit: int) -> tuple[list[Report], int]:
     """The oldest open reports (up to ``limit``) and how many are open in all."""
-    rows = await db.fetchall(
-        "SELECT report_id, item_id, user_id, reason, created_at FROM reports "
-        "WHERE guild_id = ? AND resolved_at IS NULL ORDER BY report_id LIMIT ?",
-        (guild_id, limit),
-    )
+    rows = await db.fetchall(SELECT_OPEN_REPORTS + " ORDER BY report_id LIMIT ?", (guild_id, limit))
     total = await db.fetchval(
         "SELECT count(*) FROM reports WHERE guild_id = ? AND resolved_at IS NULL",
         (guild_id,),
@@ -107,11 +107,7 @@ async def open_reports(db: Database, guild_id: int, limit: int) -> tuple[list[Re
 
 
 async def get_report(db: Database, guild_id: int, report_id: int) -> Report | None:
-    row = await db.fetchone(
-        "SELECT report_id, item_id, user_id, reason, created_at FROM reports "
-        "WHERE guild_id = ? AND report_id = ? AND resolved_at IS NULL",
-        (guild_id, report_id),
-    )
+    row = await db.fetchone(SELECT_OPEN_REPORTS + " AND report_id = ?", (guild_id, report_id))
     return Report(*row) if row else None
 
 

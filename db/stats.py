@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from db.answers import guild_zone
+from db.daily import get_streak
 from db.database import Database
 
 
@@ -156,25 +158,19 @@ async def member_stats(db: Database, guild_id: int, user_id: int, since_day: str
         "SELECT day, answers FROM member_days WHERE guild_id = ? AND user_id = ? AND day >= ?",
         (guild_id, user_id, since_day),
     )
-    streak = await db.fetchone(
-        "SELECT current, best, last_sequence FROM daily_streaks WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id),
-    )
+    streak = await get_streak(db, guild_id, user_id)
     return MemberStats(
         points=totals[0] if totals else 0,
         answers=totals[1] if totals else 0,
         correct=totals[2] if totals else 0,
         topics=[TopicStats(r[0] or "other", r[1], r[2]) for r in topics],
         days=[(r[0], r[1]) for r in days],
-        streak_current=streak[0] if streak else 0,
-        streak_best=streak[1] if streak else 0,
-        streak_last_sequence=streak[2] if streak else None,
+        streak_current=streak.current if streak else 0,
+        streak_best=streak.best if streak else 0,
+        streak_last_sequence=streak.last_sequence if streak else None,
     )
 
 
 async def guild_timezone(db: Database, guild_id: int) -> str:
     """The server's zone: its daily-question zone when it has one, else UTC."""
-    value = await db.fetchval(
-        "SELECT timezone FROM daily_schedules WHERE guild_id = ?", (guild_id,), default="UTC"
-    )
-    return str(value)
+    return await guild_zone(db, db, guild_id)
