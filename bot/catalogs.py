@@ -11,6 +11,7 @@ from bank import BankError, load_bank_text
 from bank.catalog import Catalog
 from bank.schema import Item
 from db import banks, guilds
+from db.cache import LruCache
 from db.database import Database
 
 log = logging.getLogger(__name__)
@@ -19,38 +20,53 @@ POOL_SETTING = "bank_topics"  # the topics that feed daily posts and duels (empt
 
 RunBlocking = Callable[..., Awaitable[Any]]
 
+# Servers whose catalogs stay in memory. Most hold the built-in catalog itself (no imports, no
+# switched-off items), so an entry costs little; one pushed out is rebuilt on next use.
+CACHED_SERVERS = 20_000
+
 
 class GuildCatalogs:
-    def __init__(self, builtin: Catalog, db: Database, run_blocking: RunBlocking) -> None:
+    def __init__(
+        self,
+        builtin: Catalog,
+        db: Database,
+        run_blocking: RunBlocking,
+        max_servers: int = CACHED_SERVERS,
+    ) -> None:
         self.builtin = builtin
         self.db = db
         self._run_blocking = run_blocking
-        self._all: dict[int, Catalog] = {}
-        self._usable: dict[int, Catalog] = {}
+        self._all: LruCache[int, Catalog] = LruCache("server catalogs", max_servers)
+        self._usable: LruCache[int, Catalog] = LruCache("usable catalogs", max_servers)
 
     def invalidate(self, guild_id: int) -> None:
-        self._all.pop(guild_id, None)
-        self._usable.pop(guild_id, None)
+        """A server imported or removed a bank, or switched an item off or on."""
+        self._all.discard(guild_id)
+        self._usable.discard(guild_id)
 
     async def all_items(self, guild_id: int) -> Catalog:
         """Every item a server ever had available, disabled ones included (for lookups of
         questions already posted)."""
-        if guild_id not in self._all:
+        catalog = self._all.get(guild_id)
+        if catalog is None:
             custom = await self._custom_items(guild_id)
-            self._all[guild_id] = Catalog([*self.builtin, *custom]) if custom else self.builtin
-        return self._all[guild_id]
+            catalog = Catalog([*self.builtin, *custom]) if custom else self.builtin
+            self._all[guild_id] = catalog
+        return catalog
 
     async def usable(self, guild_id: int) -> Catalog:
         """The items a server may be asked: built-in and imported, minus disabled ones."""
-        if guild_id not in self._usable:
+        catalog = self._usable.get(guild_id)
+        if catalog is None:
             everything = await self.all_items(guild_id)
             disabled = await banks.disabled_items(self.db, guild_id)
-            self._usable[guild_id] = (
+            catalog = (
                 Catalog(item for item in everything if item.id not in disabled)
                 if disabled
                 else everything
             )
-        return self._usable[guild_id]
+            self._usable[guild_id] = catalog
+        return catalog
 
     async def get(self, guild_id: int, item_id: str) -> Item | None:
         return (await self.all_items(guild_id)).get(item_id)
