@@ -37,7 +37,7 @@ async def test_sync_start_publishes_commands_and_runs_no_job(tmp_path: Path) -> 
     )
     async with Database(path) as db:
         bot = QuizBot(settings, db, clock=d.clock, commands_only=True)
-        OfflineHTTPClient.adopt(bot.http, FakeSession(d.rest))
+        OfflineHTTPClient.adopt(bot.http, FakeSession(d.rest), d.clock)
         try:
             await bot.login("offline-token")
             published = await bot.tree.sync()
