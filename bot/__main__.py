@@ -15,14 +15,20 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
+import aiohttp
 import discord
 
+from bank import BUILTIN_BANK
 from bank.schema import BankError
 from bot import health
 from bot.config import ConfigError, Settings, load_settings
 from db.database import Database, DatabaseError
 
 log = logging.getLogger("bot")
+
+# Login retries when Discord cannot be reached: 1 s, 2 s, 4 s ... then every 5 minutes.
+RETRY_FIRST = 1.0
+RETRY_LONGEST = 300.0
 
 NO_TOKEN = """\
 quizbot: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.
@@ -79,7 +85,11 @@ def build_parser() -> argparse.ArgumentParser:
     backup = db.add_parser("backup", help="copy the live database to a file")
     backup.add_argument("path", type=Path)
 
-    commands.add_parser("health", help="exit 0 when the bot is alive and its database opens")
+    commands.add_parser(
+        "health",
+        help="exit 0 when the running bot is connected to Discord and its database opens "
+        "(1: not connected, 3: no heartbeat, 4: database does not open)",
+    )
 
     sandbox = commands.add_parser(
         "sandbox", help="try the whole bot in this terminal, no Discord account needed"
@@ -134,9 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level_number,
         format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
     )
+    for name in ("discord.client", "discord.shard"):
+        logging.getLogger(name).addFilter(one_line_reconnects)
     try:
         return dispatch(args, settings)
-    except (DatabaseError, BankError, ConfigError) as exc:
+    except ConfigError as exc:  # a setting found bad only once used (the bank)
+        print(f"quizbot: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except (DatabaseError, BankError) as exc:
         print(f"quizbot: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -153,16 +168,18 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if not settings.token:
             print(NO_TOKEN, file=sys.stderr)
             return 2
+        check_bank(settings)
         return asyncio.run(run_bot(settings))
     if args.command == "sync":
         if not settings.token:
             print(NO_TOKEN, file=sys.stderr)
             return 2
+        check_bank(settings)
         return asyncio.run(sync_commands(settings, args.guild))
     if args.command == "db":
         return asyncio.run(db_command(settings, args))
     if args.command == "health":
-        return asyncio.run(health.check(settings))
+        return health.check(settings.database)
     if args.command == "sandbox":
         try:
             # The sandbox is tooling beside the application, installed with the `sandbox` extra.
@@ -191,6 +208,12 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def db_command(settings: Settings, args: argparse.Namespace) -> int:
+    if args.db_command == "backup":
+        # Never through Database(): opening that creates a missing file and sets WAL mode,
+        # and a backup must leave its source exactly as it found it.
+        target = await Database.backup_file(settings.database, args.path)
+        print(f"backed up {settings.database} to {target}")
+        return 0
     async with Database(settings.database) as db:
         if args.db_command == "migrate":
             applied = await db.migrate()
@@ -200,22 +223,85 @@ async def db_command(settings: Settings, args: argparse.Namespace) -> int:
             else:
                 print(f"{settings.database}: already at schema version {version}, nothing to do")
             return 0
-        await db.migrate()
-        target = await db.backup(args.path)
-        print(f"backed up {settings.database} to {target}")
-        return 0
+    raise AssertionError(args.db_command)
+
+
+def check_bank(settings: Settings) -> None:
+    """Load the bank before anything connects: a bad ``bank`` setting is one line at start,
+    not an error found after login. The load is cached, so the bot's start-up reuses it."""
+    from bot.client import load_catalog
+
+    path = settings.bank or BUILTIN_BANK
+    if not Path(path).exists():
+        raise ConfigError(f"bank: {path} does not exist (QUIZBOT_BANK or config.yaml)")
+    try:
+        load_catalog(Path(path))
+    except BankError as exc:
+        raise ConfigError(f"bank: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"bank: cannot read {path}: {exc.strerror or exc}") from None
+
+
+def one_line_reconnects(record: logging.LogRecord) -> bool:
+    """discord.py logs each gateway reconnect with the whole traceback of why it dropped;
+    the reason in one line says as much to the person reading the log. Its "logging in" line
+    is dropped too: :func:`login` says so once, then one line per retry."""
+    if record.msg == "logging in using static token":
+        return False
+    if record.exc_info and record.getMessage().startswith("Attempting a reconnect"):
+        record.msg = f"{record.getMessage()} ({describe(record.exc_info[1])})"
+        record.args = None
+        record.exc_info = record.exc_text = None
+    return True
+
+
+def describe(exc: BaseException | None) -> str:
+    return (str(exc) or type(exc).__name__) if exc is not None else "unknown reason"
+
+
+# What a login meets when the network or Discord is down: worth a retry, not a traceback.
+UNREACHABLE = (OSError, aiohttp.ClientError, asyncio.TimeoutError, discord.DiscordServerError)
+
+
+async def login(bot: discord.Client, token: str) -> None:
+    """``bot.login`` until Discord answers, one line per failed attempt, waiting longer each
+    time. A refused token (LoginFailure) and failures after Discord answered still raise."""
+    delay = RETRY_FIRST
+    log.info("Logging in to Discord")
+    while True:
+        try:
+            await bot.login(token)
+            return
+        except UNREACHABLE as exc:
+            if bot.user is not None:
+                raise  # Discord answered; something later failed: not a network problem
+            log.warning("Cannot reach Discord (%s); retrying in %.0f s", describe(exc), delay)
+            # Close the failed attempt's session; its connection pool closes with it, so the
+            # next attempt must build a new one (discord.py does when none is set).
+            await bot.http.close()
+            bot.http.connector = discord.utils.MISSING
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RETRY_LONGEST)
 
 
 async def run_bot(settings: Settings) -> int:
     from bot.client import QuizBot
 
-    async with Database(settings.database) as db, QuizBot(settings, db) as bot:
+    async with (
+        Database(settings.database) as db,
+        QuizBot(settings, db, proxy=settings.proxy) as bot,
+        health.Heartbeat(bot, health.heartbeat_path(settings.database)) as heartbeat,
+    ):
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-        heartbeat = asyncio.create_task(health.beat(settings, bot.clock))
-        runner = asyncio.create_task(bot.start(settings.token or ""))
+
+        async def start() -> None:
+            await login(bot, settings.token or "")
+            await bot.connect(reconnect=True)
+
+        runner = asyncio.create_task(start())
         stopper = asyncio.create_task(stop.wait())
         try:
             done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
@@ -226,8 +312,8 @@ async def run_bot(settings: Settings) -> int:
             print("quizbot: Discord rejected DISCORD_TOKEN; copy a fresh one", file=sys.stderr)
             return 1
         finally:
-            heartbeat.cancel()
             stopper.cancel()
+            heartbeat.stop()  # a clean exit leaves no heartbeat
             await bot.close()
             runner.cancel()
     return 0

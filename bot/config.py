@@ -29,6 +29,7 @@ class Settings:
     bank: Path | None = None  # None: the built-in bank
     log_level: str = "INFO"
     dev_guild_id: int | None = None
+    proxy: str | None = None  # an HTTP proxy for every connection to Discord
     token: str | None = field(default=None, repr=False)  # repr=False: never printed or logged
 
     def __post_init__(self) -> None:
@@ -67,11 +68,21 @@ def _parse_snowflake(value: Any) -> int | None:
     return int(text)
 
 
+def _parse_proxy(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if not text.startswith(("http://", "https://")) or len(text) < len("http://x"):
+        raise ValueError(f"{value!r} is not an HTTP proxy URL (http://host:port)")
+    return text
+
+
 PARSERS = {
     "database": ("QUIZBOT_DATABASE", _parse_path),
     "bank": ("QUIZBOT_BANK", _parse_path),
     "log_level": ("QUIZBOT_LOG_LEVEL", _parse_level),
     "dev_guild_id": ("QUIZBOT_DEV_GUILD_ID", _parse_snowflake),
+    "proxy": ("QUIZBOT_PROXY", _parse_proxy),
 }
 assert set(PARSERS) == {f.name for f in fields(Settings)} - {"token"}
 

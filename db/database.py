@@ -238,6 +238,58 @@ class Database:
                 await target.close()
         return destination
 
+    @staticmethod
+    async def backup_file(source: Path | str, destination: Path | str) -> Path:
+        """Copy the database file ``source`` to ``destination`` without changing the source.
+
+        Unlike opening a :class:`Database`, this never creates, migrates or switches the journal
+        mode of the source: it is read through a read-only connection, so a database of any
+        schema version (a newer quizbot's too) can be copied, and a live bot's uncommitted
+        work stays out of the copy. The copy is written beside the destination and renamed over
+        it at the end, so a failure leaves no half-written backup. Returns the file written
+        (inside ``destination`` when that is a folder).
+        """
+        source, destination = Path(source), Path(destination)
+        if not source.is_file():
+            raise DatabaseError(f"no database at {source}: nothing to back up, nothing written")
+        if destination.is_dir():
+            destination = destination / source.name
+        if destination.resolve() == source.resolve():
+            raise DatabaseError("the backup must go to another file than the database itself")
+        await asyncio.to_thread(_copy_read_only, source, destination)
+        return destination
+
+
+def _copy_read_only(source: Path, destination: Path) -> None:
+    with source.open("rb") as file:
+        header = file.read(100)
+    # A WAL database with no -wal file has no connection open and nothing outside the main
+    # file: read it as immutable, because a read-only open would create -wal and -shm files
+    # next to it. Otherwise (a live bot's WAL, or the rollback journal) read-only is enough.
+    wal_mode = len(header) == 100 and header[18] == 2
+    idle = wal_mode and not source.with_name(source.name + "-wal").exists()
+    uri = f"{source.resolve().as_uri()}?mode=ro{'&immutable=1' if idle else ''}"
+    partial = destination.with_name(destination.name + ".partial")
+    try:
+        reader = sqlite3.connect(uri, uri=True)
+        try:
+            reader.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            partial.unlink(missing_ok=True)
+            writer = sqlite3.connect(partial)
+            try:
+                reader.backup(writer)
+                # One self-contained file: the copy keeps no -wal beside it.
+                writer.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                writer.close()
+        finally:
+            reader.close()
+        partial.replace(destination)
+    except sqlite3.Error as exc:
+        partial.unlink(missing_ok=True)
+        raise DatabaseError(f"cannot back up {source}: {exc}; nothing written") from exc
+
 
 def split_sql(script: str) -> list[str]:
     """Split a migration into statements, so they all run inside our one transaction.

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +14,14 @@ from db.database import LATEST_VERSION
 
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DISCORD_TOKEN", "QUIZBOT_CONFIG", "QUIZBOT_DATABASE", "QUIZBOT_LOG_LEVEL"):
+    for name in (
+        "DISCORD_TOKEN",
+        "QUIZBOT_CONFIG",
+        "QUIZBOT_DATABASE",
+        "QUIZBOT_LOG_LEVEL",
+        "QUIZBOT_BANK",
+        "QUIZBOT_PROXY",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # no .env, and data/ lands in the temporary folder
 
@@ -46,9 +54,92 @@ def test_newer_database_is_refused_with_a_clear_message(
     assert "only knows up to" in capsys.readouterr().err
 
 
-def test_db_backup(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def schema_of(path: Path) -> tuple[int, list[tuple[str, str]]]:
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = conn.execute("SELECT name, sql FROM sqlite_master ORDER BY name").fetchall()
+    return version, tables
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+def test_db_backup_of_a_missing_database_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "backup", "copies/q.db"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("quizbot: no database at data/quizbot.db") and err.count("\n") == 1
+    assert files_in(tmp_path) == []  # neither the database nor the backup folder
+
+
+def test_db_backup_of_a_mistyped_path_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["db", "migrate"]) == 0
+    monkeypatch.setenv("QUIZBOT_DATABASE", "data/quizbt.db")
+    before = files_in(tmp_path / "data")
+    assert main(["db", "backup", "copies/q.db"]) == 1
+    assert "no database at data/quizbt.db" in capsys.readouterr().err
+    assert files_in(tmp_path / "data") == before and not (tmp_path / "copies").exists()
+
+
+def test_db_backup_leaves_an_idle_database_byte_for_byte(tmp_path: Path) -> None:
+    assert main(["db", "migrate"]) == 0
+    source = tmp_path / "data" / "quizbot.db"
+    with contextlib.closing(sqlite3.connect(source)) as conn, conn:
+        conn.execute("INSERT INTO guilds (guild_id, name, joined_at) VALUES (7, 'Study', 1)")
+    before, listing = source.read_bytes(), files_in(source.parent)
     assert main(["db", "backup", "copies/q.db"]) == 0
-    assert (tmp_path / "copies" / "q.db").stat().st_size > 0
+    assert source.read_bytes() == before
+    assert files_in(source.parent) == listing  # no -wal or -shm left beside it
+    assert files_in(tmp_path / "copies") == ["q.db"]  # one self-contained file
+    assert schema_of(tmp_path / "copies" / "q.db") == schema_of(source)
+
+
+def test_db_backup_of_a_live_database_copies_its_committed_work(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With the bot running: its WAL holds work the main file does not have yet."""
+    assert main(["db", "migrate"]) == 0
+    source = tmp_path / "data" / "quizbot.db"
+    schema = schema_of(source)
+    with contextlib.closing(sqlite3.connect(source)) as live:
+        live.execute("PRAGMA journal_mode = WAL")
+        with live:
+            live.execute("INSERT INTO guilds (guild_id, name, joined_at) VALUES (7, 'Study', 1)")
+        listing = files_in(source.parent)
+        (tmp_path / "copies").mkdir()
+        assert main(["db", "backup", "copies"]) == 0  # a folder: the file keeps its name
+        assert "to copies/quizbot.db" in capsys.readouterr().out
+        assert files_in(source.parent) == listing
+        with contextlib.closing(sqlite3.connect(tmp_path / "copies" / "quizbot.db")) as copy:
+            assert copy.execute("SELECT name FROM guilds").fetchall() == [("Study",)]
+    assert schema_of(source) == schema  # user_version and tables as they were
+
+
+def test_db_backup_copies_a_database_from_a_newer_quizbot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "migrate"]) == 0
+    source = tmp_path / "data" / "quizbot.db"
+    with contextlib.closing(sqlite3.connect(source)) as conn:
+        conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 5}")
+    assert main(["db", "backup", "newer.db"]) == 0
+    assert schema_of(tmp_path / "newer.db")[0] == LATEST_VERSION + 5
+    assert schema_of(source)[0] == LATEST_VERSION + 5  # not refused, not migrated
+
+
+def test_db_backup_of_a_file_that_is_not_a_database_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "quizbot.db").write_text("not sqlite " * 100)
+    assert main(["db", "backup", "copies/q.db"]) == 1
+    assert "file is not a database; nothing written" in capsys.readouterr().err
+    assert not (tmp_path / "copies").exists()
+    assert files_in(tmp_path / "data") == ["quizbot.db"]
 
 
 def test_configuration_error_is_one_line_and_exit_2(
@@ -61,9 +152,36 @@ def test_configuration_error_is_one_line_and_exit_2(
     assert "\n" not in err
 
 
-def test_health_fails_without_heartbeat(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["health"]) == 1
-    assert "no heartbeat" in capsys.readouterr().err
+def test_health_without_heartbeat_exits_3_and_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["health"]) == 3
+    assert "unhealthy: no heartbeat at data/quizbot.heartbeat" in capsys.readouterr().err
+    assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("bank", "message"),
+    [
+        ("no/such/bank", "bank: no/such/bank does not exist (QUIZBOT_BANK or config.yaml)"),
+        ("broken.yaml", "broken.yaml:3: YAML syntax error"),
+    ],
+)
+def test_a_bad_bank_is_refused_before_login(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    bank: str,
+    message: str,
+) -> None:
+    (tmp_path / "broken.yaml").write_text("topic: rag\nitems: [unclosed\n")
+    monkeypatch.setenv("DISCORD_TOKEN", "a-token-that-is-never-sent")
+    monkeypatch.setenv("QUIZBOT_BANK", bank)
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("quizbot: configuration error: bank: ") and message in err
+    assert err.count("\n") == 1, err
+    assert files_in(tmp_path) == ["broken.yaml"]  # refused before the database was opened
 
 
 def test_console_script_version() -> None:

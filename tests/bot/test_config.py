@@ -1,15 +1,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from bot.config import DEFAULT_DATABASE, ConfigError, load_settings
+from bot.config import DEFAULT_DATABASE, ConfigError, Settings, load_settings
 
 NO_DOTENV = "/nonexistent/.env"
 
 
-def settings(**kwargs):  # type: ignore[no-untyped-def]
+def settings(**kwargs: Any) -> Settings:
     kwargs.setdefault("environ", {})
     kwargs.setdefault("dotenv_path", NO_DOTENV)
     return load_settings(**kwargs)
@@ -56,6 +57,7 @@ def test_token_from_environment_or_dotenv_and_never_in_repr(tmp_path: Path) -> N
         ("dev_guild_id: 12\n", "dev_guild_id: 12 is not a Discord server id"),
         ("database: ''\n", "database: expected a file path"),
         ("colour: blue\n", "colour: unknown setting"),
+        ("proxy: socks5://127.0.0.1:1080\n", "proxy: 'socks5://127.0.0.1:1080' is not an HTTP"),
         ("token: abc\n", "token: never put the Discord token in config.yaml"),
         ("- a list\n", "must be a mapping"),
         ("database: [unclosed\n", "is not valid YAML"),
@@ -87,3 +89,9 @@ def test_malformed_dotenv_line(tmp_path: Path) -> None:
     dotenv.write_text("DISCORD_TOKEN\n")
     with pytest.raises(ConfigError, match=r"\.env:1: expected KEY=value"):
         settings(dotenv_path=dotenv)
+
+
+def test_proxy_from_environment() -> None:
+    assert settings().proxy is None
+    s = settings(environ={"QUIZBOT_PROXY": "http://proxy.internal:3128"})
+    assert s.proxy == "http://proxy.internal:3128"
