@@ -18,6 +18,15 @@ from bank.normalize import Text
 
 # Above this many candidates, one rapidfuzz call beats a Python loop with a length filter.
 _EXTRACT_ABOVE = 24
+# A word and its opposite are a short edit apart: "unlabelled" is not a typo of "labelled".
+_OPPOSITE_PREFIXES = ("un", "non", "dis")
+
+
+def opposite(one: str, other: str) -> bool:
+    """Whether one word is the other with a negating prefix ("unsupervised"/"supervised")."""
+    if len(one) < len(other):
+        one, other = other, one
+    return any(one == prefix + other for prefix in _OPPOSITE_PREFIXES)
 
 
 def near_words(query: str, budget: int, candidates: Sequence[str]) -> Iterator[tuple[str, int]]:
@@ -28,14 +37,14 @@ def near_words(query: str, budget: int, candidates: Sequence[str]) -> Iterator[t
         for other, edits, _ in process.extract(
             query, candidates, scorer=OSA.distance, score_cutoff=budget, limit=None
         ):
-            if edits:
+            if edits and not opposite(query, other):
                 yield other, int(edits)
         return
     size = len(query)
     for other in candidates:
         if -budget <= len(other) - size <= budget and other != query:
             edits = OSA.distance(query, other, score_cutoff=budget)
-            if edits <= budget:
+            if edits <= budget and not opposite(query, other):
                 yield other, edits
 
 
@@ -100,7 +109,7 @@ def _near(word: str, by_length: ByLength) -> Iterator[tuple[str, int]]:
     for bank_word, budget in by_length.get(len(word), ()):
         if bank_word != word:
             edits = OSA.distance(word, bank_word, score_cutoff=budget)
-            if edits <= budget:
+            if edits <= budget and not opposite(word, bank_word):
                 yield bank_word, edits
 
 

@@ -1,52 +1,171 @@
-"""Grading a keypoints reply: which points it names, exactly or as close spellings."""
+"""Grading a keypoints reply: which points it names, in any word form, and which it denies.
+
+Each phrasing of a point is looked for three ways, cheapest first: as written (whole words,
+stemmed: bank.matching), by lemma keys in any order (bank.lemmas: "quantizing the weights"
+for "weight quantization"), then as close spellings in any order (bank.fuzzy). An
+occurrence counts unless a negator scopes over it (bank.scope: "uses no tools", "lacks
+autonomy, planning, tools and goals").
+
+A phrasing that contains a negator ("needs no labelled data", "without retraining") is a
+negative-form idea: its other words must be found and denied ("no labelled data needed",
+"doesn't need labels"). "non-" and "not just/only" are not negators of the phrase.
+
+To a question that asks to explain (bank.salad), a reply that is only a list of the terms
+gets at most ``SALAD_SHARE`` and the feedback to answer in sentences.
+
+Everything per item (phrases, lemma keys, the kind of question) is compiled once and cached.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bank.confusables import ConfusableTable
 from bank.fuzzy import FuzzyIndex, find_any_order
 from bank.graded import Grade, per_item, quote
-from bank.matching import Phrase, find_exact, make_phrase, may_occur_exactly
-from bank.negation import is_negated
-from bank.normalize import Text, prepare, tokenize
+from bank.lemmas import lemma_text, lemma_tokens
+from bank.matching import Phrase, find_exact, make_phrase, may_occur_exactly, place_any_order
+from bank.normalize import Text, phrase_text, prepare, tokenize
+from bank.salad import SALAD_REASON, SALAD_SHARE, asks_for_explanation, is_salad
 from bank.schema import KeypointsItem
+from bank.scope import NEGATORS, Negations
+
+_AFFIRMING = frozenset({"just", "only", "merely", "simply"})  # "not just X" says X
+_AFTER_NEGATOR = frozenset({"of", "any"})  # "lack of X", "no X" ~ "not any X"
+_ING_FORMS = ("ing", "ings", "ed")
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    """One phrasing ready to match: its words as a Phrase, their lemma keys, and its sense."""
+
+    label: str
+    phrase: Phrase  # for a negative-form idea: the words other than its negators
+    lemmas: tuple[str, ...]  # the same words as lemma keys
+    lemma_set: frozenset[str]
+    own: frozenset[str]  # the phrasing's own tokens: its own "non" is no denial of it
+    negative: bool  # found only when denied: "needs no labelled data"
+    ing_only: bool  # one word in -ing ("noising"): its bare noun ("noise") is not it
+    slack: int  # extra reply positions its words may spread over when found by lemma
+    written: Phrase | None  # a negative form as written: found as such, it is said
 
 
 @dataclass(frozen=True, slots=True)
 class _Point:
-    phrases: tuple[Phrase, ...]
+    forms: tuple[_Form, ...]
     shown: str
+    # Every token an exact or lemma match of some form needs one of: a reply with none of
+    # them goes straight to close spellings.
+    tokens: frozenset[str]
+    lemmas: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Rubric:
+    points: tuple[_Point, ...]
+    explains: bool  # the question asks to explain: a bare list of terms is no answer
+
+
+def _form(label: str) -> _Form | None:
+    text = phrase_text(label)
+    words, tokens = text.words, text.tokens
+    negative = False
+    keep = []
+    for index, (token, word) in enumerate(zip(tokens, words, strict=True)):
+        follows = tokens[index + 1] if index + 1 < len(tokens) else ""
+        if token in NEGATORS and follows and follows not in _AFFIRMING:
+            negative = True
+            continue
+        if negative and token in _AFTER_NEGATOR and index and tokens[index - 1] in NEGATORS:
+            continue
+        keep.append(word)
+    negative = negative and bool(keep)  # "none" alone names nothing to deny
+    written = make_phrase(label)
+    phrase = make_phrase(" ".join(keep)) if negative and keep else written
+    if phrase is None:
+        return None
+    lemmas = lemma_tokens(phrase.words)
+    ing_only = len(phrase.words) == 1 and phrase.words[0].endswith("ing")
+    return _Form(
+        label,
+        phrase,
+        lemmas,
+        frozenset(lemmas),
+        frozenset(phrase.tokens),  # a negative form's own negators are left out: they count
+        negative,
+        ing_only and lemmas != phrase.tokens,
+        2 if negative else 1,
+        written if negative else None,
+    )
 
 
 @per_item
-def _points(item: KeypointsItem, table: ConfusableTable) -> tuple[_Point, ...]:
+def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
     points = []
     for phrasings in item.points:
-        phrases = tuple(p for p in (make_phrase(label) for label in phrasings) if p is not None)
-        points.append(_Point(phrases, phrasings[0] if phrasings else ""))
-    return tuple(points)
+        forms = tuple(form for form in map(_form, phrasings) if form is not None)
+        tokens: set[str] = set()
+        for form in forms:
+            for phrase in (form.phrase, form.written):
+                if phrase is not None:
+                    tokens.update(phrase.tokens, phrase.head_tokens, (phrase.squashed,))
+        lemmas = frozenset(key for form in forms for key in form.lemmas)
+        points.append(_Point(forms, phrasings[0] if phrasings else "", frozenset(tokens), lemmas))
+    return _Rubric(tuple(points), asks_for_explanation(item.prompt))
 
 
 _SHOWN_MISSING = 3
 _NO_TABLE = ConfusableTable(())  # keypoints do not use the confusables table
 
 
+class _Reply:
+    """One reply as the matchers need it; the lemma view and fuzzy index built on demand."""
+
+    __slots__ = ("_index", "_lemmas", "covered", "negated", "negations", "text")
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+        self.negations = Negations(text)
+        self.negated = bool(self.negations)
+        self.covered: set[int] = set()  # positions of rubric terms found, for the salad test
+        self._lemmas: Text | None = None
+        self._index: FuzzyIndex | None = None
+
+    @property
+    def lemmas(self) -> Text:
+        if self._lemmas is None:
+            self._lemmas = lemma_text(self.text)
+        return self._lemmas
+
+    @property
+    def index(self) -> FuzzyIndex:
+        if self._index is None:
+            self._index = FuzzyIndex(self.text)
+        return self._index
+
+    def verdict(self, form: _Form, start: int, end: int) -> bool | None:
+        """True when the occurrence says the idea, False when it is denied, None when it
+        says the opposite of a negative-form idea ("needs labelled data")."""
+        self.covered.update(range(start, end))
+        denied = self.negated and self.negations.denies(start, end, form.own)
+        if form.negative:
+            return True if denied else None
+        return not denied
+
+
 def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
-    points = _points(item, _NO_TABLE)
+    rubric = _rubric(item, _NO_TABLE)
+    points = rubric.points
     if not points:
         return Grade(False, 0.0, reason="not accepted: this question has no key points")
     text = tokenize(prepare(reply))  # points are searched anywhere: no filler to strip
-    index: FuzzyIndex | None = None
+    state = _Reply(text)
     matched: list[str] = []
     missing: list[str] = []
     negated: list[str] = []
     for point in points:
-        label, denied = _find_exact_point(text, point)
-        if label is None and text.tokens:
-            index = index or FuzzyIndex(text)
-            label, denied_fuzzy = _find_fuzzy_point(text, point, index)
-            denied = denied or denied_fuzzy
+        label, denied = _find_point(state, point)
         if label is not None:
             matched.append(label)
         else:
@@ -54,6 +173,10 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
             if denied:
                 negated.append(point.shown)
     found = len(matched)
+    if rubric.explains and found and is_salad(text, state.covered):
+        score = min(found / len(points), SALAD_SHARE)
+        reason = f"not accepted: {SALAD_REASON} ({found} of {len(points)} terms named)"
+        return Grade(False, score, tuple(matched), reason, tuple(missing))
     correct = found >= item.need
     return Grade(
         correct,
@@ -64,27 +187,74 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     )
 
 
-def _find_exact_point(text: Text, point: _Point) -> tuple[str | None, bool]:
-    """(the phrasing found, whether some phrasing was only found negated)."""
+def _find_point(state: _Reply, point: _Point) -> tuple[str | None, bool]:
+    """(the phrasing found, whether some phrasing was only found denied)."""
     denied = False
-    for phrase in point.phrases:
-        if not may_occur_exactly(text, phrase):
-            continue
-        for occurrence in find_exact(text, phrase):
-            if not is_negated(text, occurrence.start):
-                return phrase.label, denied
-            denied = True
+    text = state.text
+    joined, present, lemma_set = text.joined, text.token_set, state.lemmas.token_set
+    exact = not (point.tokens.isdisjoint(present) and point.lemmas.isdisjoint(lemma_set))
+    for form in point.forms if exact else ():
+        phrase = form.phrase
+        # The cheap part of may_occur_exactly and the lemma test inline: most phrasings of
+        # most points are absent from a reply, and a call per phrasing adds up.
+        if (
+            form.lemma_set <= lemma_set
+            or phrase.joined in joined
+            or phrase.squashed in present
+            or phrase.head_tokens
+            or form.written is not None
+        ):
+            said = _find_exact(state, form)
+            if said:
+                return form.label, denied
+            denied = denied or said is False
+    if text.tokens:
+        for form in point.forms:
+            found = find_any_order(text, form.phrase, state.index)
+            if found:
+                said = _first_verdict(state, form, ((o.start, o.end) for o in found))
+                if said:
+                    return form.label, denied
+                denied = denied or said is False
     return None, denied
 
 
-def _find_fuzzy_point(text: Text, point: _Point, index: FuzzyIndex) -> tuple[str | None, bool]:
-    denied = False
-    for phrase in point.phrases:
-        for occurrence in find_any_order(text, phrase, index):
-            if not is_negated(text, occurrence.start):
-                return phrase.label, denied
-            denied = True
-    return None, denied
+def _find_exact(state: _Reply, form: _Form) -> bool | None:
+    """As written, then by lemma keys: True found, False only denied, None absent."""
+    text, phrase = state.text, form.phrase
+    written = form.written
+    if written is not None and may_occur_exactly(text, written):
+        for occurrence in find_exact(text, written):
+            state.covered.update(range(occurrence.start, occurrence.end))
+            return True
+    said: bool | None = None
+    if may_occur_exactly(text, phrase):
+        said = _first_verdict(state, form, ((o.start, o.end) for o in find_exact(text, phrase)))
+        if said:
+            return True
+    # By lemma keys even when the phrasing's are its tokens: the reply's forms may differ.
+    lemmas = state.lemmas
+    if form.lemma_set <= lemmas.token_set:
+        places = place_any_order(lemmas, form.lemmas, form.slack)
+        if form.ing_only:
+            words = text.words
+            places = (p for p in places if words[p[0]].endswith(_ING_FORMS))
+        found = _first_verdict(state, form, places)
+        if found is not None:
+            return found
+    return said
+
+
+def _first_verdict(state: _Reply, form: _Form, places: Iterable[tuple[int, int]]) -> bool | None:
+    """True at the first occurrence that says the idea; else False if one was denied."""
+    said: bool | None = None
+    for start, end in places:
+        verdict = state.verdict(form, start, end)
+        if verdict:
+            return True
+        if verdict is False:
+            said = False
+    return said
 
 
 def _points_reason(

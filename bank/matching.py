@@ -172,3 +172,26 @@ def _split_starts(text: Text, phrase: Phrase) -> Iterator[int]:
 def word_budget(word: str) -> int:
     """The typo budget of a word as written; numbers get none."""
     return typo_budget(len(word)) if word.isalpha() else 0
+
+
+def place_any_order(text: Text, tokens: tuple[str, ...], slack: int) -> Iterator[tuple[int, int]]:
+    """Exact occurrences of all ``tokens`` in any order within ``len(tokens) + slack``
+    consecutive reply positions, as (start, end); each anchor on the rarest token once."""
+    positions = text.positions
+    lists = sorted((positions[token] for token in tokens), key=len)
+    width = len(tokens) + slack
+    anchors, others = lists[0], lists[1:]
+    for anchor in anchors:
+        low = high = anchor
+        for candidates in others:
+            best = None
+            for position in candidates:  # the nearest one that keeps the window narrow
+                lo, hi = min(low, position), max(high, position)
+                narrower = best is None or hi - lo < best[1] - best[0]
+                if hi - lo < width and narrower and position != anchor:
+                    best = (lo, hi)
+            if best is None:
+                break
+            low, high = best
+        else:
+            yield low, high + 1

@@ -15,7 +15,9 @@ pipeline, so "Top-P.", "top p" and "**top-p**" all become the tokens ``("top", "
    "I think it's" or "the answer is" is removed by ``strip_leading_filler``.
 
 Clause breaks (``. , ; : ! ?``, new lines, "but") are remembered per token so that negation
-("no, it's LoRA" versus "not LoRA") can be scoped to one clause.
+("no, it's LoRA" versus "not LoRA") can be scoped to one clause; the clauses that follow a
+comma or a new line are marked (``Text.soft``), since a list may go on there ("lacks
+autonomy, planning and tools").
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ _AMPERSAND = re.compile(r"\s*&\s*")
 
 # Clause boundaries: punctuation that ends a clause (a dot only outside numbers such as 3.5)
 # and the words that turn an argument around.
-_CLAUSE_BREAK = re.compile(r"[,;:!?\n]|(?<!\d)\.|\.(?!\d)|\s(?:but|however|although|though)\s")
+# A comma or a new line is captured: a list may go on across it ("lacks X, Y and Z").
+_CLAUSE_BREAK = re.compile(r"([,\n])|[;:!?]|(?<!\d)\.|\.(?!\d)|\s(?:but|however|although|though)\s")
 _WORD = re.compile(r"\d+(?:\.\d+)*|[^\W\d_]+")
 # ASCII replies (nearly all) take a faster path: Python's regex engine costs tens of
 # microseconds on a 600-character reply, str.translate and str.split almost nothing.
@@ -67,7 +70,7 @@ _DIGIT_SET = frozenset(_DIGITS)
 _KEPT_DOT = "\x01"  # stands in for a decimal point while dots split clauses
 _ASCII_WORDS = str.maketrans(
     {
-        char: "\n" if char in ",;:!?\n." else " "
+        char: "\r" if char in ",\n" else "\n" if char in ";:!?." else " "
         for char in map(chr, range(128))
         if not (char.isdigit() or "a" <= char <= "z" or char == _KEPT_DOT)
     }
@@ -84,14 +87,28 @@ class Text:
     A plain class with lazy fields: one is built for every reply, so its cost counts.
     """
 
-    __slots__ = ("_clauses", "_positions", "joined", "starts", "token_set", "tokens", "words")
+    __slots__ = (
+        "_clauses",
+        "_positions",
+        "joined",
+        "soft",
+        "starts",
+        "token_set",
+        "tokens",
+        "words",
+    )
 
     def __init__(
-        self, tokens: tuple[str, ...], words: tuple[str, ...], starts: tuple[int, ...] = (0,)
+        self,
+        tokens: tuple[str, ...],
+        words: tuple[str, ...],
+        starts: tuple[int, ...] = (0,),
+        soft: frozenset[int] = frozenset(),
     ) -> None:
         self.tokens = tokens  # stemmed: what comparisons use
         self.words = words  # the same words before stemming: for typos and for display
         self.starts = starts  # the token index where each clause starts
+        self.soft = soft  # the clause starts that follow a comma (a list may go on there)
         # " tok tok tok ": a phrase occurs as whole words iff " phrase " is a substring.
         self.joined = f" {' '.join(tokens)} "
         self.token_set = frozenset(tokens)  # membership tests need no positions
@@ -288,16 +305,23 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
     """
     words: list[str] = []
     starts: list[int] = []
+    soft: list[int] = []
     if folded.isascii():
-        parts = _ascii_clauses(folded, drop_articles=drop_articles)
+        parts, commas = _ascii_clauses(folded, drop_articles=drop_articles)
     else:
-        parts = _unicode_clauses(folded)
+        parts, commas = _unicode_clauses(folded)
         if drop_articles:
             parts = [[piece for piece in pieces if piece not in ARTICLES] for pieces in parts]
-    for pieces in parts:
+    hard = False  # a sentence break since the last words: "x.\ny" is not a list
+    for number, pieces in enumerate(parts):
         if pieces:
+            if number in commas and words and not hard:
+                soft.append(len(words))
             starts.append(len(words))
             words += pieces
+            hard = False
+        elif number not in commas:
+            hard = True
     if not words and drop_articles and folded and not folded.isspace():
         # Articles alone ("a", "the"): keep them rather than return nothing.
         return tokenize(folded, drop_articles=False, strip_filler=strip_filler)
@@ -308,15 +332,23 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
     skip = _filler_end(tokens) if strip_filler and tokens and tokens[0] in _FILLERS_BY_START else 0
     if skip:
         starts = sorted({max(start - skip, 0) for start in starts})
-        return Text(tuple(tokens[skip:]), tuple(words[skip:]), tuple(starts))
-    return Text(tuple(tokens), tuple(words), tuple(starts) or (0,))
+        shifted = frozenset(start - skip for start in soft if start > skip)
+        return Text(tuple(tokens[skip:]), tuple(words[skip:]), tuple(starts), shifted)
+    return Text(tuple(tokens), tuple(words), tuple(starts) or (0,), frozenset(soft))
 
 
-def _unicode_clauses(folded: str) -> list[list[str]]:
-    return [_WORD.findall(part) for part in _CLAUSE_BREAK.split(f" {folded} ")]
+# Clauses as word lists, and the numbers of the clauses that follow a comma.
+Clauses = tuple[list[list[str]], frozenset[int]]
 
 
-def _ascii_clauses(folded: str, *, drop_articles: bool) -> list[list[str]]:
+def _unicode_clauses(folded: str) -> Clauses:
+    pieces = _CLAUSE_BREAK.split(f" {folded} ")  # part, comma-or-None, part, ...
+    parts = [_WORD.findall(part) for part in pieces[::2]]
+    commas = frozenset(number + 1 for number, sep in enumerate(pieces[1::2]) if sep)
+    return parts, commas
+
+
+def _ascii_clauses(folded: str, *, drop_articles: bool) -> Clauses:
     """The same split as ``_unicode_clauses``, for ASCII text, with str methods only.
 
     Clause breaks become " \n " and articles are cut out of the string, so the only Python
@@ -334,6 +366,8 @@ def _ascii_clauses(folded: str, *, drop_articles: bool) -> list[list[str]]:
     # One character per character keeps translate() on its fast path; the spaces around
     # each break, which the article gaps below need, come from one replace().
     spaced = f" {folded.translate(_ASCII_WORDS)} ".replace("\n", " \n ")
+    if "\r" in spaced:  # a comma or new line: a break whose clause is marked
+        spaced = spaced.replace("\r", " \n\r ")
     for gap in _CLAUSE_GAPS:
         if gap in spaced:
             spaced = spaced.replace(gap, " \n ")
@@ -341,14 +375,16 @@ def _ascii_clauses(folded: str, *, drop_articles: bool) -> list[list[str]]:
         for gap in _ARTICLE_GAPS:
             while gap in spaced:  # twice for "the the": replace() does not overlap
                 spaced = spaced.replace(gap, " ")
-    parts = [part.split() for part in spaced.split("\n")]
+    chunks = spaced.split("\n")
+    parts = [part.split() for part in chunks]
+    commas = frozenset(n for n, part in enumerate(chunks) if part[:1] == "\r")
     if not has_digit:
-        return parts
+        return parts, commas
     # "gpt4" is "gpt 4"; a letter split off a number may be an article ("a4").
     split = [_split_mixed(pieces) for pieces in parts]
     if drop_articles:
         split = [[piece for piece in pieces if piece not in ARTICLES] for pieces in split]
-    return split
+    return split, commas
 
 
 def _keep_decimal_points(text: str) -> str:

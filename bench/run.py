@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = {
     "bank_load": 1.0,
     "grading": 1.0,
+    "grading_eval": 1.0,
     "answer_burst": 1.0,
     "duel_storm": 1.0,
     "leaderboard": 0.3,

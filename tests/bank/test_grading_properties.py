@@ -68,7 +68,9 @@ def keypoints_item(points: list[list[str]]) -> KeypointsItem:
         id="prop-keypoints",
         topic="test",
         level="beginner",
-        prompt="Explain.",
+        # A list question: this module checks that written points are found; what a bare
+        # list earns on a question that asks to explain is pinned in test_keypoint_reading.
+        prompt="Name the key points.",
         explanation="Because.",
         points=tuple(tuple(point) for point in points),
         need=len(points),

@@ -1,0 +1,202 @@
+"""What a negator in a keypoint reply scopes over: the words after it, and a list it heads.
+
+A negator denies the words that follow it in its clause: "no" the next one or two ("no
+labelled data"), other negators ("not", "doesn't", "without", "lacks", "never", ...) the next
+three ("does not really add noise"). When those words open a coordinated list, the negator
+scopes over the whole list: "lacks autonomy, planning, tools and goals" denies all four, "has
+no memory or tools" both. A list is read as such only when it is closed by "and", "or" or
+"nor" before the sentence ends and its items are short (three words at most: a longer item is
+a clause of its own); after "not" and its kin, "and" carries the denial to a one-word item
+only ("does not use tools and memory"), since a longer one is mostly a new predicate
+("doesn't need labels and finds patterns"); "or" and "nor" carry it to any short item. An
+item that opens with a new subject or a contrast ("it", "we", "just", "instead", ...) ends
+the list, and so does any sentence break.
+
+"isn't it X?" asks rather than denies, and "not just X" / "not only X" affirm X.
+"""
+
+from __future__ import annotations
+
+from bank.normalize import Text, stem
+
+# Negators whose object is a noun phrase: they also head lists joined by "and" freely.
+_NOUN_NEGATORS = frozenset(
+    stem(word) for word in ("no", "without", "lack", "lacks", "lacking", "none", "neither", "nor")
+)
+_VERB_NEGATORS = frozenset(
+    stem(word)
+    for word in (
+        "not",
+        "never",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "doesnt",
+        "dont",
+        "didnt",
+        "cant",
+        "cannot",
+        "couldnt",
+        "wont",
+        "wouldnt",
+        "shouldnt",
+        "hasnt",
+        "havent",
+        "unable",
+        "nothing",
+        "unlike",
+        "except",
+    )
+)
+NEGATORS = _NOUN_NEGATORS | _VERB_NEGATORS
+# Two-word negators, by their last word: "instead of", "rather than", "opposed to".
+_PAIRS = {"of": ("instead",), "than": ("rather", "other"), "to": ("opposed",)}
+_CANDIDATES = NEGATORS | frozenset(_PAIRS)
+_SUBJECTS = frozenset({"it", "that", "this", "there", "they", "we", "you", "i"})
+_AFFIRMING = frozenset({"just", "only", "merely", "simply"})  # "not just X": X holds
+_REACH = {True: 2, False: 3}  # by "is a noun negator": how far the direct denial goes
+_LINKS = frozenset({"and", "or", "nor"})
+_MAX_ITEM = 3
+# Words that open a new clause rather than another item of a list.
+_ITEM_BREAKS = frozenset(
+    stem(word)
+    for word in (
+        "it",
+        "its",
+        "we",
+        "they",
+        "you",
+        "i",
+        "he",
+        "she",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "which",
+        "who",
+        "just",
+        "only",
+        "instead",
+        "rather",
+        "also",
+        "so",
+        "yet",
+        "still",
+        "while",
+        "whereas",
+        "because",
+        "since",
+        "then",
+        "plus",
+        "but",
+    )
+)
+
+Span = tuple[int, int, int]  # (negator index, first denied token, end of denial)
+
+
+def negation_spans(text: Text) -> tuple[Span, ...]:
+    """Every negator of the reply with the token range it denies."""
+    tokens, present = text.tokens, text.token_set
+    if present.isdisjoint(NEGATORS) and present.isdisjoint(_PAIRS):
+        return ()
+    clauses, positions = text.clauses, text.positions
+    spans = []
+    candidates = sorted(
+        index for token in present & _CANDIDATES for index in positions[token]
+    )  # a few positions, rather than a Python loop over every word
+    for index in candidates:
+        token = tokens[index]
+        if token in NEGATORS:
+            noun = token in _NOUN_NEGATORS
+        elif token in _PAIRS and index > 0 and tokens[index - 1] in _PAIRS[token]:
+            noun = False
+        else:
+            continue
+        after = index + 1
+        if after >= len(tokens) or clauses[after] != clauses[index]:
+            continue  # "no, it's LoRA": an interjection, nothing follows in its clause
+        if not noun and (tokens[after] in _SUBJECTS or tokens[after] in _AFFIRMING):
+            continue
+        clause_end = _clause_end(text, after)
+        direct = min(after + _REACH[noun], clause_end)
+        spans.append((index, after, max(direct, _list_end(text, after, clause_end, noun))))
+    return tuple(spans)
+
+
+def _clause_end(text: Text, index: int) -> int:
+    following = text.clauses[index] + 1
+    return text.starts[following] if following < len(text.starts) else len(text.tokens)
+
+
+def _list_end(text: Text, first: int, clause_end: int, noun: bool) -> int:
+    """Where the list opened at ``first`` ends; ``first`` when there is no closed list."""
+    tokens, soft = text.tokens, text.soft
+    position = first
+    last = min(clause_end, first + _MAX_ITEM + 2)
+    while position < last and tokens[position] not in _LINKS:
+        position += 1
+    if position == last and last < clause_end:  # "does not use external tools" is one item
+        return first
+    denied_to = first
+    longest = position - first  # the longest item so far
+    while position < len(tokens):
+        opens_clause = text.clauses[position] != text.clauses[position - 1]
+        if tokens[position] in _LINKS and (not opens_clause or position in soft):
+            link = tokens[position]
+            position += 1
+        elif position in soft:
+            link = ","
+            if tokens[position] in _LINKS:  # the Oxford comma: ", and Z"
+                link = tokens[position]
+                position += 1
+        else:
+            break
+        if link != "," and longest <= _MAX_ITEM - 1:
+            # A coordinator after short items closes them as a list even when what follows
+            # is a clause: "lacks memory, planning, and it only answers".
+            denied_to = max(denied_to, position - 1)
+        if position >= len(tokens) or tokens[position] in _ITEM_BREAKS:
+            break
+        end = position
+        clause = text.clauses[position]
+        while end < len(tokens) and text.clauses[end] == clause and tokens[end] not in _LINKS:
+            end += 1
+        limit = 1 if not noun and link == "and" else _MAX_ITEM
+        if end - position > limit:
+            break
+        if link != ",":
+            denied_to = end  # the list is closed here: every item so far is denied
+        longest = max(longest, end - position)
+        position = end
+    return denied_to
+
+
+class Negations:
+    """The negators of one reply and what each denies, to test occurrences against."""
+
+    __slots__ = ("_spans", "_text")
+
+    def __init__(self, text: Text) -> None:
+        self._text = text
+        self._spans = negation_spans(text)
+
+    def __bool__(self) -> bool:
+        return bool(self._spans)
+
+    def denies(self, start: int, end: int, own: frozenset[str]) -> bool:
+        """Whether a negator denies a token of reply tokens ``start..end``.
+
+        A negator inside the range that is one of the phrase's ``own`` words is part of the
+        phrase ("non-linear"), not a denial of it.
+        """
+        tokens = self._text.tokens
+        for negator, first, last in self._spans:
+            if first < end and start < last:
+                if start <= negator < end and tokens[negator] in own:
+                    continue
+                return True
+        return False

@@ -1,0 +1,261 @@
+"""Keypoint answers read as an interviewer would (issue 19): word forms, what a negator
+scopes over, negative-form ideas, keyword salad, and the verdict on blind answers."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bank import BUILTIN_BANK, load_bank
+from bank.grading import grade
+from bank.lemmas import lemma_key
+from bank.salad import asks_for_explanation
+from bank.schema import KeypointsItem
+
+EVAL_SET = Path(__file__).resolve().parents[2] / "bench" / "grading_eval"
+
+
+def keypoints(points: list[list[str]], need: int, prompt: str = "Explain it.") -> KeypointsItem:
+    return KeypointsItem(
+        id="k-reading",
+        topic="test",
+        level="intermediate",
+        prompt=prompt,
+        explanation="Because.",
+        points=tuple(tuple(point) for point in points),
+        need=need,
+    )
+
+
+AGENT = keypoints(
+    [["autonomy", "acts on its own"], ["plans steps", "planning"], ["tools"], ["goals"]],
+    need=3,
+    prompt="What makes an agent agentic?",
+)
+SERVING = keypoints(
+    [["quantization"], ["KV cache"], ["debug"]], need=3, prompt="How do you make serving cheaper?"
+)
+UNSUPERVISED = keypoints(
+    [["needs no labelled data", "without labels"], ["finds patterns", "groups similar data"]],
+    need=2,
+    prompt="How does unsupervised learning differ from supervised learning?",
+)
+
+# --- word forms ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "forms",
+    [
+        ("quantize", "quantization", "quantized", "quantizing", "quantise", "quantisation"),
+        ("cache", "caching", "cached", "caches"),
+        ("debug", "debugging", "debugged"),
+        ("label", "labelled", "labeled", "labels"),
+        ("evaluate", "evaluation", "evaluates"),
+        ("retrieve", "retrieval", "retrieved"),
+        ("reduce", "reduction", "reduces"),
+        ("embed", "embedding", "embeddings"),
+        ("sample", "sampling", "sampled"),
+        ("gan", "gans"),
+    ],
+)
+def test_forms_of_one_word_share_a_lemma_key(forms: tuple[str, ...]) -> None:
+    assert len({lemma_key(form) for form in forms}) == 1
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [("gan", "gin"), ("better", "good"), ("mode", "model"), ("lora", "qlora"), ("noise", "nose")],
+)
+def test_different_words_keep_different_keys(one: str, other: str) -> None:
+    assert lemma_key(one) != lemma_key(other)
+
+
+def test_word_forms_earn_the_point() -> None:
+    reply = "We quantize the weights to 4 bits, use KV caching, and spend a lot of time debugging."
+    result = grade(SERVING, reply)
+    assert result.correct, result.reason
+    assert result.matched == ("quantization", "KV cache", "debug")
+
+
+def test_word_order_and_forms_together() -> None:
+    item = keypoints([["weight quantization"]], need=1)
+    assert grade(item, "It works by quantizing the weights to int8.").correct
+
+
+def test_a_one_word_ing_phrasing_is_not_its_bare_noun() -> None:
+    # "noising" is the process; "removes noise" says the opposite step.
+    item = keypoints([["adds noise", "noising"], ["remove noise"]], need=2)
+    assert not grade(item, "it removes noise").correct
+    assert grade(item, "the images are noised step by step, then it learns to remove noise").correct
+
+
+def test_digits_stay_exact() -> None:
+    item = keypoints([["GPT-4"]], need=1, prompt="Name the model.")
+    assert not grade(item, "GPT-3").correct
+    assert grade(item, "GPT-4").correct
+
+
+def test_a_negating_prefix_is_no_typo() -> None:
+    item = keypoints([["supervised learning"]], need=1, prompt="Name the paradigm.")
+    assert not grade(item, "unsupervised learning").correct
+
+
+# --- what a negator scopes over --------------------------------------------------------------
+
+
+def test_a_negated_list_earns_none_of_its_items() -> None:
+    result = grade(AGENT, "It lacks autonomy, planning, tools and goals.")
+    assert result.score == 0.0
+    assert "was negated" in result.reason
+    assert grade(AGENT, "It has no autonomy, planning, tools or goals.").score == 0.0
+
+
+def test_no_before_a_word_denies_it() -> None:
+    assert "tools" not in grade(AGENT, "The agent plans steps and uses no tools.").matched
+
+
+def test_the_denial_ends_where_the_list_does() -> None:
+    result = grade(AGENT, "It has no autonomy or planning, but it uses tools to reach its goals.")
+    assert result.matched == ("tools", "goals")
+
+
+def test_a_new_predicate_after_and_is_not_denied() -> None:
+    result = grade(UNSUPERVISED, "It does not need labels and finds patterns on its own.")
+    assert result.correct, result.reason
+
+
+def test_a_clause_after_a_comma_is_not_denied() -> None:
+    item = keypoints([["clusters"], ["labels"]], need=1)
+    assert grade(item, "Without labels, it clusters the data.").matched == ("clusters",)
+
+
+def test_not_just_affirms() -> None:
+    item = keypoints([["images"]], need=1)
+    assert grade(item, "It produces not just text but images too.").correct
+
+
+def test_a_question_is_no_denial() -> None:
+    item = keypoints([["adds noise"]], need=1)
+    assert grade(item, "Doesn't it add noise at every step of the forward process?").correct
+
+
+# --- negative-form ideas ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "No labelled data needed; it finds patterns on its own.",
+        "Labelled data is not needed, and it groups similar data together.",
+        "It needs no labelled data: it finds patterns in raw data.",
+        "It works without labels and finds patterns by itself.",
+    ],
+)
+def test_a_negative_form_idea_is_met_by_a_denial(reply: str) -> None:
+    result = grade(UNSUPERVISED, reply)
+    assert result.correct, result.reason
+
+
+def test_a_negative_form_idea_is_not_met_by_its_opposite() -> None:
+    result = grade(UNSUPERVISED, "It needs labelled data and finds patterns in it.")
+    assert result.matched == ("finds patterns",)
+    assert "negated" not in result.reason  # it was said the other way round, not denied
+
+
+def test_non_in_a_phrasing_is_part_of_the_word() -> None:
+    item = keypoints([["non-linear activation"]], need=1)
+    assert grade(item, "Each layer applies a non-linear activation to its input.").correct
+
+
+# --- keyword salad ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "reply", ["autonomy plans steps tools goals", "Autonomy, planning, tools, goals."]
+)
+def test_a_bare_list_of_terms_is_no_explanation(reply: str) -> None:
+    result = grade(AGENT, reply)
+    assert not result.correct
+    assert result.score <= 0.25
+    assert "answer in sentences: explain how they relate" in result.reason
+
+
+def test_the_same_terms_in_a_sentence_pass() -> None:
+    reply = (
+        "An agent acts on its own: it plans steps, calls tools when it needs them,"
+        " and keeps its goals in view."
+    )
+    result = grade(AGENT, reply)
+    assert result.correct and result.score == 1.0, result.reason
+
+
+def test_a_list_question_accepts_a_list() -> None:
+    item = keypoints(
+        [["GPT"], ["Llama"], ["Claude"]], need=3, prompt="Name three large language models."
+    )
+    assert grade(item, "GPT, Llama, Claude").correct
+
+
+@pytest.mark.parametrize(
+    ("prompt", "explains"),
+    [
+        ("Explain how self-attention works.", True),
+        ("Why do LLMs hallucinate?", True),
+        ("Compare LoRA and full fine-tuning.", True),
+        ("What is RAG?", True),
+        ("Name three generative AI applications.", False),
+        ("List the key features of generative AI.", False),
+        ("Name one generative AI tool and say what it creates.", True),
+    ],
+)
+def test_which_questions_ask_for_sentences(prompt: str, explains: bool) -> None:
+    assert asks_for_explanation(prompt) is explains
+
+
+# --- blind answers (bench/grading_eval, tune part only) ---------------------------------------
+
+# (question id, answer kind): strong and plain answers pass, weak and wrong ones do not.
+PINNED = [
+    ("deployment-production-llm-design", "strong"),
+    ("fine-tuning-instruction-alignment-challenges", "plain"),
+    ("fine-tuning-rlhf-why", "strong"),
+    ("fundamentals-interview-definition", "plain"),
+    ("fundamentals-interview-definition", "strong"),
+    ("fundamentals-summarization", "strong"),
+    ("llms-reasoning-models", "plain"),
+    ("rag-effect-on-accuracy", "plain"),
+    ("deployment-production-llm-design", "weak"),
+    ("evaluation-hallucination-control", "wrong"),
+    ("evaluation-overfitting", "weak"),
+    ("fundamentals-genai-vs-traditional", "weak"),
+    ("fundamentals-interview-definition", "weak"),
+    ("llms-conversation-context", "wrong"),
+    ("product-innovation", "wrong"),
+    ("safety-ethics-safety-layers", "weak"),
+]
+
+
+@pytest.fixture(scope="module")
+def tune_replies() -> dict[tuple[str, str], str]:
+    lines = (EVAL_SET / "tune-answers.jsonl").read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(line) for line in lines if line.strip()]
+    return {(entry["id"], entry["kind"]): entry["reply"] for entry in entries}
+
+
+@pytest.fixture(scope="module")
+def bank_items() -> dict[str, KeypointsItem]:
+    return {i.id: i for i in load_bank(BUILTIN_BANK) if isinstance(i, KeypointsItem)}
+
+
+@pytest.mark.parametrize(("question", "kind"), PINNED, ids=[f"{q}:{k}" for q, k in PINNED])
+def test_blind_answers_get_an_interviewers_verdict(
+    question: str,
+    kind: str,
+    tune_replies: dict[tuple[str, str], str],
+    bank_items: dict[str, KeypointsItem],
+) -> None:
+    result = grade(bank_items[question], tune_replies[(question, kind)])
+    assert result.correct is (kind in ("strong", "plain")), result.reason
