@@ -5,7 +5,7 @@ labelled data"), other negators ("not", "doesn't", "without", "lacks", "never", 
 three ("does not really add noise"). When those words open a coordinated list, the negator
 scopes over the whole list: "lacks autonomy, planning, tools and goals" denies all four, "has
 no memory or tools" both. A list is read as such only when it is closed by "and", "or" or
-"nor" before the sentence ends and its items are short (three words at most: a longer item is
+"nor" before the sentence ends and its items are short (four words at most: a longer item is
 a clause of its own); after "not" and its kin, "and" carries the denial to a one-word item
 only ("does not use tools and memory"), since a longer one is mostly a new predicate
 ("doesn't need labels and finds patterns"); "or" and "nor" carry it to any short item. An
@@ -57,7 +57,9 @@ _SUBJECTS = frozenset({"it", "that", "this", "there", "they", "we", "you", "i"})
 _AFFIRMING = frozenset({"just", "only", "merely", "simply"})  # "not just X": X holds
 _REACH = {True: 2, False: 3}  # by "is a noun negator": how far the direct denial goes
 _LINKS = frozenset({"and", "or", "nor"})
-_MAX_ITEM = 3
+_MAX_ITEM = 4
+# Longest item, by (after a comma, not "and" after "not"): commas 4, "and"/"or" 3 or 1.
+_ITEM_LIMITS = {True: {True: _MAX_ITEM, False: _MAX_ITEM}, False: {True: _MAX_ITEM - 1, False: 1}}
 # Words that open a new clause rather than another item of a list.
 _ITEM_BREAKS = frozenset(
     stem(word)
@@ -165,7 +167,8 @@ def _list_end(text: Text, first: int, clause_end: int, noun: bool) -> int:
         clause = text.clauses[position]
         while end < len(tokens) and text.clauses[end] == clause and tokens[end] not in _LINKS:
             end += 1
-        limit = 1 if not noun and link == "and" else _MAX_ITEM
+        # After "and"/"or" a long item is mostly a predicate of its own.
+        limit = _ITEM_LIMITS[link == ","][noun or link != "and"]
         if end - position > limit:
             break
         if link != ",":
