@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 import venv
 from pathlib import Path
 
@@ -220,9 +221,11 @@ def test_latest(args: list[str]) -> int:
         say("creating .venv-latest (the newest allowed versions; .venv keeps the lock)")
         venv.EnvBuilder(with_pip=True).create(LATEST_VENV)
     say("installing the newest versions pyproject.toml allows into .venv-latest")
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     pip(
         python,
         *("install", "-q", "--upgrade", "--upgrade-strategy", "eager"),
+        *pyproject["build-system"]["requires"],  # setuptools, which the lock pins too
         *("-e", f"{ROOT}[dev,sandbox]"),
     )
     listing = subprocess.run(
