@@ -231,7 +231,7 @@ async def test_restart_with_post_open_old_button_still_works(daily: OfflineDisco
     await daily.restart()
     alice = daily.member("alice")
     opened = await daily.click(alice, post, label="Answer")
-    ack = await daily.submit_modal(alice, opened, answer="adds noise and learns to denoise")
+    ack = await daily.submit_modal(alice, opened, answer="it adds noise and learns to denoise")
     assert "Answer recorded" in ack.content
     await daily.advance(days=1)
     assert len(reveals(daily, channel)) == 1
