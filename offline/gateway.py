@@ -17,10 +17,11 @@ ABNORMAL_CLOSURE = 1006  # the connection went away without a close frame: disco
 
 
 class _Message:
-    def __init__(self, type: aiohttp.WSMsgType, data: Any = None) -> None:
+    def __init__(self, type: aiohttp.WSMsgType, data: Any = None, *, work: bool = True) -> None:
         self.type = type
         self.data = data
         self.extra = None
+        self.work = work  # whether the bot has something to do with it (not a heartbeat ACK)
 
 
 class FakeGatewaySocket:
@@ -29,6 +30,7 @@ class FakeGatewaySocket:
     def __init__(self, server: GatewayServer, *, hello: bool = True) -> None:
         self.server = server
         self._outbox: asyncio.Queue[_Message] = asyncio.Queue()
+        self._unread = 0  # messages with work in them, not yet received
         self.closed = False
         self.close_code: int | None = None
         self.received: list[dict[str, Any]] = []  # what the bot sent, for tests
@@ -39,13 +41,20 @@ class FakeGatewaySocket:
         self.push({"op": 10, "d": {"heartbeat_interval": HEARTBEAT_INTERVAL_MS}})
 
     def pending(self) -> int:
-        return self._outbox.qsize()
+        """Messages the bot has yet to read and act on. A heartbeat ACK does not count: while
+        discord.py waits before an IDENTIFY (on the fake clock) nobody reads the socket, and the
+        harness must still see the bot as idle."""
+        return self._unread
 
     def push(self, payload: dict[str, Any]) -> None:
-        self._outbox.put_nowait(_Message(aiohttp.WSMsgType.TEXT, json.dumps(payload)))
+        work = payload.get("op") != 11
+        self._unread += work
+        self._outbox.put_nowait(_Message(aiohttp.WSMsgType.TEXT, json.dumps(payload), work=work))
 
     async def receive(self, timeout: float | None = None) -> _Message:  # noqa: ASYNC109
-        return await self._outbox.get()
+        message = await self._outbox.get()
+        self._unread -= message.work and message.type is aiohttp.WSMsgType.TEXT
+        return message
 
     async def send_str(self, data: str, compress: int | None = None) -> None:
         payload = json.loads(data)
