@@ -40,8 +40,6 @@ from offline.world import (
     World,
 )
 
-__all__ = ["OfflineDiscord", "OfflineError", "Reply"]
-
 WATCHED_LOGGERS = ("discord", "bot", "cogs", "db", "bank", "apscheduler")
 SETTLE_TIMEOUT = 20.0  # real seconds; only reached when the bot hangs
 
