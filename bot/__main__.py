@@ -322,7 +322,11 @@ async def run_bot(settings: Settings) -> int:
 async def sync_commands(settings: Settings, guild_id: int | None) -> int:
     from bot.client import QuizBot
 
-    async with Database(settings.database) as db, QuizBot(settings, db) as bot:
+    # Commands only: log in and publish; no scheduler, so nothing is posted or revealed.
+    async with (
+        Database(settings.database) as db,
+        QuizBot(settings, db, commands_only=True) as bot,
+    ):
         await bot.login(settings.token or "")
         if guild_id:
             guild = discord.Object(id=guild_id)
