@@ -205,3 +205,16 @@ def test_output_piped_into_a_reader_that_leaves_early_is_not_an_error() -> None:
     errors = stats.stderr.read().decode()
     assert stats.wait(timeout=60) == 0, errors
     assert "Traceback" not in errors
+
+
+def test_sandbox_without_its_extra_says_how_to_install_it_in_one_line() -> None:
+    """The Docker image and a plain `pip install quizbot` have no rich/prompt_toolkit."""
+    # A separate interpreter in which `rich` cannot be imported, as where the extra is missing.
+    program = (
+        "import sys; sys.modules['rich'] = None; "
+        "from bot.__main__ import main; sys.exit(main(['sandbox']))"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "quizbot[sandbox]" in result.stderr and "Traceback" not in result.stderr
