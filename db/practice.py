@@ -159,18 +159,13 @@ async def carded_items(db: Database, guild_id: int, user_id: int) -> set[str]:
     return {row[0] for row in rows}
 
 
-async def items_in_play(db: Database, guild_id: int) -> set[str]:
-    """Questions a member could still score with: the open daily post and the questions of
-    pending or running duels. Practice must not show their answers yet."""
-    rows = await db.fetchall(
-        "SELECT item_id FROM daily_posts WHERE guild_id = ? AND revealed_at IS NULL",
-        (guild_id,),
-    )
+async def items_in_play(db: Database) -> set[str]:
+    """Questions someone could still score with, in any server: open daily posts and the
+    questions of pending or running duels. Nothing may show their answers yet, anywhere (the
+    built-in bank is shared, so another server's open post counts too)."""
+    rows = await db.fetchall("SELECT item_id FROM daily_posts WHERE revealed_at IS NULL")
     in_play = {row[0] for row in rows}
-    for row in await db.fetchall(
-        "SELECT items FROM duels WHERE guild_id = ? AND state IN ('pending', 'active')",
-        (guild_id,),
-    ):
+    for row in await db.fetchall("SELECT items FROM duels WHERE state IN ('pending', 'active')"):
         in_play.update(json.loads(row[0]))
     return in_play
 
@@ -250,6 +245,17 @@ async def show_next(db: Database, session: SessionRow, now: float) -> None:
     )
     if not moved:
         raise SessionMoved
+
+
+async def reorder_items(db: Database, session: SessionRow, item_ids: list[str]) -> bool:
+    """Store a new order of the session's questions (the ones before ``current`` unchanged),
+    unless the session moved meanwhile; True when stored."""
+    moved = await db.write(
+        "UPDATE practice_sessions SET item_ids = ? WHERE session_id = ? AND current = ? "
+        "AND answered = ? AND ended_at IS NULL",
+        (json.dumps(item_ids), session.session_id, session.current, session.answered),
+    )
+    return bool(moved)
 
 
 async def end_session(db: Database, session_id: int, now: float) -> None:

@@ -26,7 +26,36 @@ class MemberStats:
     streak_current: int
     streak_best: int
     streak_last_sequence: int | None
+    pending: int = 0  # answers whose question is not revealed yet (not in the counts above)
 
+
+# Answers to a daily post whose question is not revealed yet, per member: the summaries count
+# them at answer time (triggers), so every read subtracts them until the reveal, and nobody can
+# learn a verdict from a board or /stats while the question is open. A server has at most a few
+# open posts, read through the daily-answers index. :period '' means all time.
+PENDING_SQL = (
+    "SELECT a.user_id AS user_id, sum(a.points) AS points, count(*) AS answers, "
+    "sum(a.correct) AS correct FROM daily_posts d "
+    "JOIN answers a ON a.context = 'daily' AND a.context_id = d.post_id "
+    "WHERE d.guild_id = :guild AND d.revealed_at IS NULL AND (:period = '' "
+    "OR :period = 'week:' || date(a.day, 'weekday 0', '-6 days') "
+    "OR :period = 'month:' || substr(a.day, 1, 7)) GROUP BY a.user_id"
+)
+
+
+def _settled(table: str, where: str) -> str:
+    """Summary rows of ``table`` less their unrevealed answers, as (user_id, points, answers,
+    correct); ``table`` and ``where`` are constants of this module, never user input."""
+    return (
+        "SELECT t.user_id AS user_id, t.points - coalesce(p.points, 0) AS points, "
+        "t.answers - coalesce(p.answers, 0) AS answers, "
+        "t.correct - coalesce(p.correct, 0) AS correct "
+        f"FROM {table} t LEFT JOIN ({PENDING_SQL}) p ON p.user_id = t.user_id WHERE {where}"
+    )
+
+
+_TOTALS = _settled("member_totals", "t.guild_id = :guild")
+_PERIODS = _settled("member_periods", "t.guild_id = :guild AND t.period = :period")
 
 # Each board is a query of (user_id, value, detail) rows over the member summaries, one row
 # per member, read through their primary keys. Pages, ranks and sizes wrap it, so a server
@@ -35,16 +64,17 @@ class MemberStats:
 # far more frequent than /leaderboard.) Parameters: :guild, :period ("week:2026-03-16" or
 # "month:2026-03"), :min_answers, :last_closed.
 BOARD_SOURCES = {
-    ("points", "all"): "SELECT user_id, points AS value, '' AS detail FROM member_totals "
-    "WHERE guild_id = :guild AND points > 0",
-    ("points", "period"): "SELECT user_id, points AS value, '' AS detail FROM member_periods "
-    "WHERE guild_id = :guild AND period = :period AND points > 0",
+    ("points", "all"): "SELECT user_id, points AS value, '' AS detail FROM (" + _TOTALS + ") "
+    "WHERE points > 0",
+    ("points", "period"): "SELECT user_id, points AS value, '' AS detail FROM ("
+    + _PERIODS
+    + ") WHERE points > 0",
     ("accuracy", "all"): "SELECT user_id, 1.0 * correct / answers AS value, "
-    "correct || '/' || answers AS detail FROM member_totals "
-    "WHERE guild_id = :guild AND answers >= :min_answers",
+    "correct || '/' || answers AS detail FROM (" + _TOTALS + ") "
+    "WHERE answers >= max(:min_answers, 1)",
     ("accuracy", "period"): "SELECT user_id, 1.0 * correct / answers AS value, "
-    "correct || '/' || answers AS detail FROM member_periods "
-    "WHERE guild_id = :guild AND period = :period AND answers >= :min_answers",
+    "correct || '/' || answers AS detail FROM (" + _PERIODS + ") "
+    "WHERE answers >= max(:min_answers, 1)",
     ("streak", "all"): "SELECT user_id, current AS value, '' AS detail FROM daily_streaks "
     "WHERE guild_id = :guild AND last_sequence >= :last_closed AND current > 0",
 }
@@ -154,20 +184,38 @@ async def member_stats(db: Database, guild_id: int, user_id: int, since_day: str
         "ORDER BY topic",
         (guild_id, user_id),
     )
+    pending = await db.fetchall(
+        "SELECT a.topic, a.points, a.correct FROM daily_posts d "
+        "JOIN answers a ON a.context = 'daily' AND a.context_id = d.post_id "
+        "WHERE d.guild_id = ? AND d.revealed_at IS NULL AND a.user_id = ?",
+        (guild_id, user_id),
+    )
+    held: dict[str, list[int]] = {}
+    for topic, _points, correct in pending:
+        counts = held.setdefault(topic, [0, 0])
+        counts[0] += 1
+        counts[1] += correct
     days = await db.fetchall(
         "SELECT day, answers FROM member_days WHERE guild_id = ? AND user_id = ? AND day >= ?",
         (guild_id, user_id, since_day),
     )
     streak = await get_streak(db, guild_id, user_id)
     return MemberStats(
-        points=totals[0] if totals else 0,
-        answers=totals[1] if totals else 0,
-        correct=totals[2] if totals else 0,
-        topics=[TopicStats(r[0] or "other", r[1], r[2]) for r in topics],
+        points=(totals[0] if totals else 0) - sum(r[1] for r in pending),
+        answers=(totals[1] if totals else 0) - len(pending),
+        correct=(totals[2] if totals else 0) - sum(r[2] for r in pending),
+        topics=[
+            TopicStats(r[0] or "other", r[1] - held[r[0]][0], r[2] - held[r[0]][1])
+            if r[0] in held
+            else TopicStats(r[0] or "other", r[1], r[2])
+            for r in topics
+            if r[1] - held.get(r[0], [0, 0])[0] > 0
+        ],
         days=[(r[0], r[1]) for r in days],
         streak_current=streak.current if streak else 0,
         streak_best=streak.best if streak else 0,
         streak_last_sequence=streak.last_sequence if streak else None,
+        pending=len(pending),
     )
 
 

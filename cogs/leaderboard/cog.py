@@ -177,7 +177,11 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         embed = brand_embed(f"{target.display_name}: stats")
         accuracy = f"{data.correct / data.answers:.0%}" if data.answers else "–"
         embed.add_field(name="Points", value=str(data.points))
-        embed.add_field(name="Answers", value=f"{data.answers} ({accuracy} right)")
+        answered = f"{data.answers} ({accuracy} right)"
+        if data.pending:
+            # Counted, never graded in public: the open question's verdict waits for its reveal.
+            answered += f"\n{data.pending} answered, verdict at the reveal"
+        embed.add_field(name="Answers", value=answered)
         embed.add_field(name="Streak", value=f"{streak} now · best {data.streak_best}")
         if rating_row is not None and rating is not None:
             embed.add_field(

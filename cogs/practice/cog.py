@@ -84,7 +84,7 @@ class PracticeCog(commands.Cog, name="Practice"):
         catalog = await self.bot.catalogs.usable(guild_id)
         if topic is not None:
             options.check_topics([topic], catalog.topics())
-        in_play = await queries.items_in_play(self.bot.db, guild_id)
+        in_play = await queries.items_in_play(self.bot.db)
         candidates = [
             item.id
             for item in catalog.select(
@@ -140,7 +140,7 @@ class PracticeCog(commands.Cog, name="Practice"):
                 f"I don't know a question `{truncate(text, 80)}`. Type a few words of it and "
                 "pick one of the suggestions."
             )
-        if item.id in await queries.items_in_play(self.bot.db, interaction.guild.id):
+        if item.id in await queries.items_in_play(self.bot.db):
             raise UserError(
                 "That question is in play right now (the open daily question or a duel). "
                 "Look it up once it closes."
@@ -153,7 +153,7 @@ class PracticeCog(commands.Cog, name="Practice"):
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild is not None
         index = await self._index(interaction.guild.id)
-        in_play = await queries.items_in_play(self.bot.db, interaction.guild.id)
+        in_play = await queries.items_in_play(self.bot.db)
         found = index.search(current, limit=25, exclude=in_play)
         return [app_commands.Choice(name=truncate(q.prompt, 100), value=q.item_id) for q in found]
 
@@ -166,7 +166,7 @@ class PracticeCog(commands.Cog, name="Practice"):
         catalog = await self.bot.catalogs.usable(interaction.guild.id)
         if topic is not None:
             options.check_topics([topic], catalog.topics())
-        in_play = await queries.items_in_play(self.bot.db, interaction.guild.id)
+        in_play = await queries.items_in_play(self.bot.db)
         pool = [
             item
             for item in catalog.select(topics=[topic] if topic else None)

@@ -99,3 +99,16 @@ def spoiler(text: str, limit: int) -> str:
     """``text`` behind a spoiler. A "|" inside is escaped: "KL(P||Q)" would end it early."""
     escaped = text.replace("|", "\\|")
     return "||" + truncate(escaped, limit - 4) + "||"
+
+
+def waiting_screen(mode: str) -> discord.Embed:
+    """Every question left is in play somewhere: the member waits rather than see answers."""
+    return discord.Embed(
+        title=f"{mode.capitalize()} · waiting",
+        description=(
+            "The questions left in this session are in play right now (a daily question or a "
+            "duel). They come back once that closes: press **Try again** later, or **End** to "
+            "see your summary."
+        ),
+        colour=BRAND_COLOUR,
+    )

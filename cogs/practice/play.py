@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import discord
@@ -16,7 +16,7 @@ from bot.ui.answer import AnswerForm, AnswerKey
 from bot.ui.embeds import timestamp
 from cogs.practice import embeds
 from cogs.practice import session as rules
-from cogs.practice.views import question_view, verdict_view
+from cogs.practice.views import question_view, verdict_view, waiting_view
 from db import practice as queries
 from db.answers import LoggedAnswer
 
@@ -56,7 +56,7 @@ class PracticePlay:
         due = await queries.due_cards(self.bot.db, guild_id, user_id, now)
         catalog = await self.bot.catalogs.usable(guild_id)  # switched-off questions are gone
         # A question still in play would show its answer early: its card waits.
-        in_play = await queries.items_in_play(self.bot.db, guild_id)
+        in_play = await queries.items_in_play(self.bot.db)
         held = in_play & await queries.carded_items(self.bot.db, guild_id, user_id)
         return ReviewQueue(
             ready=[c.item_id for c in due if c.item_id in catalog and c.item_id not in held],
@@ -121,16 +121,50 @@ class PracticePlay:
     async def _show_question(
         self, interaction: discord.Interaction, session: queries.SessionRow, note: str | None
     ) -> None:
-        """The session's current question: a new message for a command, else the same one."""
+        """The session's current question: a new message for a command, else the same one.
+
+        Checked per question: one that came into play since the session began (a daily post
+        or a duel, in any server) moves behind the others, and when only such questions are
+        left, the member waits for them instead of seeing their answers early."""
+        in_play = await queries.items_in_play(self.bot.db)
+        if session.item_ids[session.current] in in_play:
+            order = rules.defer_in_play(list(session.item_ids), session.current, in_play)
+            if order is None:
+                embed, view = (
+                    embeds.waiting_screen(session.mode),
+                    waiting_view(session.session_id, session.current),
+                )
+                await self._send(interaction, note, embed, view)
+                return
+            if not await queries.reorder_items(self.bot.db, session, order):
+                raise UserError("You already moved past this question.")
+            session = replace(session, item_ids=tuple(order))
         item = await self._item(session, session.current)
         embed = embeds.question_screen(item, session.mode, session.current, len(session.item_ids))
         view = question_view(session.session_id, session.current, item)
+        await self._send(interaction, note, embed, view)
+
+    async def _send(
+        self,
+        interaction: discord.Interaction,
+        note: str | None,
+        embed: discord.Embed,
+        view: discord.ui.View,
+    ) -> None:
         if interaction.type is discord.InteractionType.application_command:
             await interaction.response.send_message(
                 content=note, embed=embed, view=view, ephemeral=True
             )
         else:
             await interaction.response.edit_message(content=note, embed=embed, view=view)
+
+    async def resume(
+        self, interaction: discord.Interaction, session_id: int, position: int
+    ) -> None:
+        """Try again after a wait: the current question, if it is out of play by now."""
+        session, progress = await self._load(interaction, session_id)
+        self._check(progress.check_answer, position)
+        await self._show_question(interaction, session, note=None)
 
     async def _answerable(
         self, interaction: discord.Interaction, key: AnswerKey
@@ -148,6 +182,14 @@ class PracticePlay:
     async def answer(self, interaction: discord.Interaction, key: AnswerKey, reply: str) -> None:
         session, item = await self._answerable(interaction, key)
         position = key[1]
+        if item.id in await queries.items_in_play(self.bot.db):
+            # It came into play while on screen: a verdict now would give its answer away.
+            note = (
+                "That question came into play (a daily question or a duel) while you were on "
+                "it: it comes back once that closes."
+            )
+            await self._show_question(interaction, session, note=note)
+            return
         result = grade(item, reply)
         now = self.bot.clock.time()
         seconds = max(0.0, now - session.shown_at)

@@ -76,6 +76,17 @@ class Progress:
             )
 
 
+def defer_in_play(item_ids: list[str], current: int, in_play: set[str]) -> list[str] | None:
+    """The session's order with a question not in play at ``current``: the questions still to
+    come keep their order, those in play move behind the others (they come back once their
+    daily post or duel closes). None when every question still to come is in play."""
+    done, rest = item_ids[:current], item_ids[current:]
+    free = [i for i in rest if i not in in_play]
+    if not free:
+        return None
+    return done + free + [i for i in rest if i in in_play]
+
+
 # -- how it went -------------------------------------------------------------------------------
 
 

@@ -27,6 +27,9 @@ class SessionTarget(Protocol):
         self, interaction: discord.Interaction, session_id: int, position: int
     ) -> None: ...
     async def end(self, interaction: discord.Interaction, session_id: int) -> None: ...
+    async def resume(
+        self, interaction: discord.Interaction, session_id: int, position: int
+    ) -> None: ...
 
 
 SESSIONS = targets.Slot[SessionTarget](PREFIX, SessionTarget)
@@ -80,7 +83,29 @@ class EndButton(
         await SESSIONS.get(interaction).end(interaction, self.session_id)
 
 
-DYNAMIC_ITEMS = (NextButton, EndButton)
+class RetryButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"practice:retry:(?P<session>\d+):(?P<position>\d+)",
+):
+    """While the questions left are in play: show the current one if it is free by now."""
+
+    def __init__(self, session_id: int, position: int) -> None:
+        custom_id = f"practice:retry:{session_id}:{position}"
+        super().__init__(_button("Try again", custom_id, discord.ButtonStyle.primary))
+        self.session_id, self.position = session_id, position
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> RetryButton:
+        return cls(int(match["session"]), int(match["position"]))
+
+    @guarded
+    async def callback(self, interaction: discord.Interaction) -> None:
+        await SESSIONS.get(interaction).resume(interaction, self.session_id, self.position)
+
+
+DYNAMIC_ITEMS = (NextButton, EndButton, RetryButton)
 
 
 def question_view(session_id: int, position: int, item: Item) -> discord.ui.View:
@@ -89,6 +114,13 @@ def question_view(session_id: int, position: int, item: Item) -> discord.ui.View
     end = EndButton(session_id)
     end.row = (len(view.children) - 1) // 5 + 1
     view.add_item(end)
+    return view
+
+
+def waiting_view(session_id: int, position: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(RetryButton(session_id, position))
+    view.add_item(EndButton(session_id))
     return view
 
 

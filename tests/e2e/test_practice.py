@@ -292,6 +292,7 @@ async def test_practice_never_changes_the_points_board(d: OfflineDiscord) -> Non
     alice = d.member("alice")
     post = await next_post(d, channel)
     await d.click(alice, post, label="True")
+    await d.advance(days=1)  # the board counts the post once its answer is revealed
     daily_points = "SELECT sum(points) FROM answers WHERE context = 'daily'"
     before = await d.db.fetchval(daily_points)
     board = await d.slash(alice, "leaderboard", board="points", period="all")

@@ -1,0 +1,161 @@
+"""Fair play through the real bot: nothing shows an answer or a verdict while its question is
+in play (an open daily post or a pending or running duel), in any server."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bank.schema import TrueFalseItem
+from offline import FakeMember, OfflineDiscord, Reply
+from tests.helpers import START, TEST_BANK, board_lines, challenge, next_post, setup_daily
+
+
+@pytest.fixture
+async def d(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
+    async with OfflineDiscord(db_path=tmp_path / "q.db", bank=str(TEST_BANK), start=START) as d:
+        yield d
+
+
+def shown_id(d: OfflineDiscord, reply: Reply) -> str | None:
+    """The id of the question a practice screen asks, None on any other screen."""
+    assert reply.message is not None and reply.message.embeds
+    prompt = (reply.message.embeds[0].description or "").split("\n\n")[0]
+    return next((item.id for item in d.bot.catalog if item.prompt == prompt), None)
+
+
+async def step(d: OfflineDiscord, member: FakeMember, reply: Reply) -> Reply:
+    """Answer the true/false question on screen (rightly) and press Next."""
+    item = d.bot.catalog.get(shown_id(d, reply) or "")
+    assert isinstance(item, TrueFalseItem)
+    verdict = await d.click(member, reply.message, label=str(item.answer))
+    assert verdict.embeds[0].title == "Correct"
+    return await d.click(member, verdict.message, label="Next question")
+
+
+async def post_until_nine(d: OfflineDiscord) -> None:
+    """Post at once (08:00) a question that closes at 09:00, and skip the 09:00 post, so the
+    reveal comes well inside a practice session's day."""
+    mod = d.member("mod", admin=True)
+    posted = await d.slash(mod, "daily now")
+    assert "Posted question #1" in posted.text, posted.text
+    assert "Skipped the post" in (await d.slash(mod, "daily skip")).text
+
+
+async def open_daily_item(d: OfflineDiscord) -> str:
+    return str(await d.db.fetchval("SELECT item_id FROM daily_posts WHERE revealed_at IS NULL"))
+
+
+async def test_a_quiz_opened_before_the_post_skips_its_question_until_the_reveal(
+    d: OfflineDiscord,
+) -> None:
+    await setup_daily(d, topics="t-rotation")
+    alice = d.member("alice")
+    quiz = await d.slash(alice, "quiz", topic="t-rotation", count=5)  # before the post
+    await post_until_nine(d)
+    daily = await open_daily_item(d)
+    seen: list[str] = []
+    while quiz.embeds[0].title != "Quiz · waiting":
+        if shown_id(d, quiz) == daily:  # on screen before the post: its prompt, never a verdict
+            quiz = await d.click(alice, quiz.message, label="True")
+            assert quiz.embeds[0].title != "Correct" and "came into play" in quiz.text
+            continue
+        seen.append(str(shown_id(d, quiz)))
+        quiz = await step(d, alice, quiz)
+    assert len(seen) == 4
+    assert quiz.embeds[0].title == "Quiz · waiting"
+    assert "in play right now" in quiz.text and "Try again" in [
+        b["label"]
+        for b in quiz.message.buttons()  # type: ignore[union-attr]
+    ]
+    again = await d.click(alice, quiz.message, label="Try again")
+    assert again.embeds[0].title == "Quiz · waiting"  # still open
+    await d.advance(hours=1, minutes=1)  # revealed
+    back = await d.click(alice, quiz.message, label="Try again")
+    assert shown_id(d, back) == daily
+    assert sorted([*seen, daily]) == [f"t-rot-{n}" for n in range(1, 6)]
+
+
+async def test_a_question_that_comes_into_play_on_screen_gets_no_verdict(
+    d: OfflineDiscord,
+) -> None:
+    await setup_daily(d, topics="t-long")  # one question: the post must use it
+    alice = d.member("alice")
+    quiz = await d.slash(alice, "quiz", topic="t-long", count=1)
+    assert shown_id(d, quiz) == "t-long-diffusion"
+    await post_until_nine(d)
+    opened = await d.click(alice, quiz.message, label="Answer")
+    answered = await d.submit_modal(alice, opened, answer="It adds noise and learns to denoise.")
+    assert answered.embeds[0].title == "Quiz · waiting"
+    assert "came into play" in answered.text and "adds noise" not in answered.text
+    assert await d.db.fetchval("SELECT count(*) FROM answers WHERE context = 'practice'") == 0
+    await d.advance(hours=1, minutes=1)
+    back = await d.click(alice, answered.message, label="Try again")
+    assert shown_id(d, back) == "t-long-diffusion"
+
+
+async def test_a_quiz_opened_before_a_challenge_hides_the_duel_questions(
+    d: OfflineDiscord,
+) -> None:
+    alice, bob, carol = d.member("alice"), d.member("bob"), d.member("carol")
+    quiz = await d.slash(alice, "quiz", topic="t-rotation", count=5)
+    await challenge(d, bob, carol, rounds=3)  # pending: its three questions are in play
+    duel_items = set(json.loads(await d.db.fetchval("SELECT items FROM duels")))
+    assert len(duel_items) == 3
+    practised = 0
+    while quiz.embeds[0].title != "Quiz · waiting":
+        if shown_id(d, quiz) in duel_items:  # on screen before the challenge: no verdict
+            quiz = await d.click(alice, quiz.message, label="True")
+            assert quiz.embeds[0].title != "Correct" and "came into play" in quiz.text
+            continue
+        quiz = await step(d, alice, quiz)
+        practised += 1
+    assert practised == 2
+    assert quiz.embeds[0].title == "Quiz · waiting"
+    for item_id in duel_items:  # the waiting screen names none of them
+        prompt = d.bot.catalog.get(item_id).prompt
+        assert item_id not in quiz.text and prompt not in quiz.text
+
+
+async def test_another_server_cannot_look_up_the_open_daily_question(d: OfflineDiscord) -> None:
+    channel = await setup_daily(d, topics="t-quick")
+    await next_post(d, channel)
+    daily = await open_daily_item(d)
+    other = d.guild_named("elsewhere")
+    eve = d.member("eve", guild=other)
+    refused = await d.slash(eve, "question search", text=daily)
+    assert refused.ephemeral and "in play right now" in refused.content
+    assert daily not in refused.content
+    found = await d.autocomplete(eve, "question search", "text", text="t-quick")
+    assert daily not in [choice["value"] for choice in found]
+    quiz = await d.slash(eve, "quiz", topic="t-quick", count=5)
+    assert "Only 2 questions match" in quiz.content
+
+
+async def test_no_verdict_on_stats_or_boards_before_the_reveal(d: OfflineDiscord) -> None:
+    channel = await setup_daily(d, topics="t-rotation")
+    alice = d.member("alice")
+    post = await next_post(d, channel)
+    await d.click(alice, post, label="False")  # wrong: every t-rotation statement is true
+    before = await d.slash(alice, "stats")
+    assert "1 answered, verdict at the reveal" in before.text
+    assert "0%" not in before.text and "0/1" not in before.text
+    for board in ("points", "accuracy"):
+        shown = await d.slash(alice, "leaderboard", board=board, period="all")
+        assert board_lines(shown.text) == [], board
+
+    bob = d.member("bob")
+    await d.advance(days=1)  # revealed
+    second = [m for m in d.messages(channel) if m.embeds][-1]
+    await d.click(bob, second, label="True")
+    after = await d.slash(alice, "stats")
+    assert "verdict at the reveal" not in after.text and "1 (0% right)" in after.text
+    totals = await d.db.fetchone(
+        "SELECT count(*), sum(correct) FROM answers WHERE user_id = ?", (alice.id,)
+    )
+    assert tuple(totals) == (1, 0)
+    shown = await d.slash(bob, "leaderboard", board="points", period="all")
+    assert board_lines(shown.text) == []  # bob's answer waits for its own reveal
