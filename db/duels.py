@@ -72,6 +72,11 @@ def _duel(row: sqlite3.Row) -> DuelRow:
     return DuelRow(**values)
 
 
+class PlayerBusy(Exception):
+    """One of the two members is already in a pending or running duel (a race the read-only
+    check before the write did not see)."""
+
+
 async def create_duel(
     db: Database,
     *,
@@ -87,14 +92,18 @@ async def create_duel(
     created_at: float,
     expires_at: float,
 ) -> int:
-    async with db.transaction() as tx:
-        return await tx.insert(
-            "INSERT INTO duels (guild_id, channel_id, challenger_id, opponent_id, rounds, "
-            "round_seconds, topic, level, items, state, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-            (guild_id, channel_id, challenger_id, opponent_id, rounds, round_seconds, topic,
-             level, json.dumps(items), created_at, expires_at),
-        )  # fmt: skip
+    try:
+        async with db.transaction() as tx:
+            return await tx.insert(
+                "INSERT INTO duels (guild_id, channel_id, challenger_id, opponent_id, rounds, "
+                "round_seconds, topic, level, items, state, created_at, expires_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+                (guild_id, channel_id, challenger_id, opponent_id, rounds, round_seconds, topic,
+                 level, json.dumps(items), created_at, expires_at),
+            )  # fmt: skip
+    except sqlite3.IntegrityError as exc:
+        # Migration 0010: one pending or running duel per member, checked in this write.
+        raise PlayerBusy from exc
 
 
 async def get_duel(db: Database, duel_id: int) -> DuelRow | None:

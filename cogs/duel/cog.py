@@ -87,20 +87,25 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
             )
         now = self.bot.clock.time()
         rng = random.Random(f"{interaction.guild.id}:{challenger.id}:{member.id}:{now}")
-        duel_id = await queries.create_duel(
-            self.bot.db,
-            guild_id=interaction.guild.id,
-            channel_id=interaction.channel.id,
-            challenger_id=challenger.id,
-            opponent_id=member.id,
-            rounds=rounds,
-            round_seconds=float(config["duel_round_seconds"]),
-            topic=topic,
-            level=level,
-            items=[item.id for item in rng.sample(pool, rounds)],
-            created_at=now,
-            expires_at=now + rules.CHALLENGE_SECONDS,
-        )
+        try:
+            duel_id = await queries.create_duel(
+                self.bot.db,
+                guild_id=interaction.guild.id,
+                channel_id=interaction.channel.id,
+                challenger_id=challenger.id,
+                opponent_id=member.id,
+                rounds=rounds,
+                round_seconds=float(config["duel_round_seconds"]),
+                topic=topic,
+                level=level,
+                items=[item.id for item in rng.sample(pool, rounds)],
+                created_at=now,
+                expires_at=now + rules.CHALLENGE_SECONDS,
+            )
+        except queries.PlayerBusy:
+            raise UserError(
+                "You or your opponent are already in a duel. Finish it (or `/duel forfeit`) first."
+            ) from None
         await remember_members(
             self.bot.db, interaction.guild.id,
             {challenger.id: challenger.display_name, member.id: member.display_name}, now,

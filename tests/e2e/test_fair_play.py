@@ -3,6 +3,7 @@ in play (an open daily post or a pending or running duel), in any server."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -159,3 +160,17 @@ async def test_no_verdict_on_stats_or_boards_before_the_reveal(d: OfflineDiscord
     assert tuple(totals) == (1, 0)
     shown = await d.slash(bob, "leaderboard", board="points", period="all")
     assert board_lines(shown.text) == []  # bob's answer waits for its own reveal
+
+
+async def test_two_challenges_at_once_by_one_member_make_one_duel(d: OfflineDiscord) -> None:
+    alice, bob, carol = d.member("alice"), d.member("bob"), d.member("carol")
+    first, second = await asyncio.gather(challenge(d, alice, bob), challenge(d, alice, carol))
+    rows = await d.db.fetchall("SELECT challenger_id, state FROM duels")
+    assert [tuple(row) for row in rows] == [(alice.id, "pending")]
+    refused = [r for r in (first, second) if r.ephemeral]
+    assert len(refused) == 1 and "already in a duel" in refused[0].content
+    # A member challenged by two others at once is in one duel too.
+    dave, erin, frank = d.member("dave"), d.member("erin"), d.member("frank")
+    await asyncio.gather(challenge(d, dave, frank), challenge(d, erin, frank))
+    count = "SELECT count(*) FROM duels WHERE state = 'pending' AND opponent_id = ?"
+    assert await d.db.fetchval(count, (frank.id,)) == 1
