@@ -12,40 +12,37 @@ if TYPE_CHECKING:
 
 # --- negation -------------------------------------------------------------------------------
 
+# Verbs and adverbs that deny what follows them ("not LoRA", "doesn't add noise"); bank.scope
+# reads keypoint replies with the same words.
+DENYING_WORDS = (
+    "not",
+    "never",
+    "isnt",
+    "arent",
+    "wasnt",
+    "werent",
+    "doesnt",
+    "dont",
+    "didnt",
+    "cant",
+    "cannot",
+    "couldnt",
+    "wont",
+    "wouldnt",
+    "shouldnt",
+    "hasnt",
+    "havent",
+    "unlike",
+    "except",
+    "nothing",
+)
 # Words that deny what follows them within the same clause, up to two words later
 # ("not LoRA", "does not really add noise"). Stored stemmed, like reply tokens.
-_NEGATORS = frozenset(
-    stem(word)
-    for word in (
-        "not",
-        "never",
-        "isnt",
-        "arent",
-        "wasnt",
-        "werent",
-        "doesnt",
-        "dont",
-        "didnt",
-        "cant",
-        "cannot",
-        "couldnt",
-        "wont",
-        "wouldnt",
-        "shouldnt",
-        "hasnt",
-        "havent",
-        "without",
-        "nor",
-        "neither",
-        "unlike",
-        "except",
-        "nothing",
-    )
-)
+_NEGATORS = frozenset(stem(word) for word in (*DENYING_WORDS, "without", "nor", "neither"))
 # "no" only denies the word right after it ("no noise"); "no, it's LoRA" is an interjection.
 _ADJACENT_NEGATORS = frozenset({"no", "non"})
 # Two-word negators, by their last word: "instead of", "rather than", "opposed to", ...
-_NEGATOR_PAIRS = {"of": ("instead",), "than": ("rather", "other"), "to": ("opposed",)}
+NEGATOR_PAIRS = {"of": ("instead",), "than": ("rather", "other"), "to": ("opposed",)}
 # "isn't it LoRA?" and "doesn't it add noise?" ask, they do not deny.
 _QUESTION_SUBJECTS = frozenset({"it", "that", "this", "there", "they", "we", "you"})
 _NEGATION_REACH = 3  # the negator may sit up to two words before the phrase
@@ -70,7 +67,7 @@ def is_negated(text: Text, start: int) -> bool:
         if token in _NEGATORS:
             asks = gap > 0 and tokens[index + 1] in _QUESTION_SUBJECTS
             return not asks
-        firsts = _NEGATOR_PAIRS.get(token)
+        firsts = NEGATOR_PAIRS.get(token)
         if firsts and index > 0 and tokens[index - 1] in firsts:
             return True
     return False

@@ -17,42 +17,18 @@ the list, and so does any sentence break.
 
 from __future__ import annotations
 
+from bank.negation import DENYING_WORDS, NEGATOR_PAIRS
 from bank.normalize import Text, stem
 
 # Negators whose object is a noun phrase: they also head lists joined by "and" freely.
 _NOUN_NEGATORS = frozenset(
     stem(word) for word in ("no", "without", "lack", "lacks", "lacking", "none", "neither", "nor")
 )
-_VERB_NEGATORS = frozenset(
-    stem(word)
-    for word in (
-        "not",
-        "never",
-        "isnt",
-        "arent",
-        "wasnt",
-        "werent",
-        "doesnt",
-        "dont",
-        "didnt",
-        "cant",
-        "cannot",
-        "couldnt",
-        "wont",
-        "wouldnt",
-        "shouldnt",
-        "hasnt",
-        "havent",
-        "unable",
-        "nothing",
-        "unlike",
-        "except",
-    )
-)
+_VERB_NEGATORS = frozenset(stem(word) for word in (*DENYING_WORDS, "unable"))
 NEGATORS = _NOUN_NEGATORS | _VERB_NEGATORS
 # Two-word negators, by their last word: "instead of", "rather than", "opposed to".
-_PAIRS = {"of": ("instead",), "than": ("rather", "other"), "to": ("opposed",)}
-_CANDIDATES = NEGATORS | frozenset(_PAIRS)
+
+_CANDIDATES = NEGATORS | frozenset(NEGATOR_PAIRS)
 _SUBJECTS = frozenset({"it", "that", "this", "there", "they", "we", "you", "i"})
 _AFFIRMING = frozenset({"just", "only", "merely", "simply"})  # "not just X": X holds
 _REACH = {True: 2, False: 3}  # by "is a noun negator": how far the direct denial goes
@@ -103,7 +79,7 @@ Span = tuple[int, int, int]  # (negator index, first denied token, end of denial
 def negation_spans(text: Text) -> tuple[Span, ...]:
     """Every negator of the reply with the token range it denies."""
     tokens, present = text.tokens, text.token_set
-    if present.isdisjoint(NEGATORS) and present.isdisjoint(_PAIRS):
+    if present.isdisjoint(NEGATORS) and present.isdisjoint(NEGATOR_PAIRS):
         return ()
     clauses, positions = text.clauses, text.positions
     spans = []
@@ -114,7 +90,7 @@ def negation_spans(text: Text) -> tuple[Span, ...]:
         token = tokens[index]
         if token in NEGATORS:
             noun = token in _NOUN_NEGATORS
-        elif token in _PAIRS and index > 0 and tokens[index - 1] in _PAIRS[token]:
+        elif token in NEGATOR_PAIRS and index > 0 and tokens[index - 1] in NEGATOR_PAIRS[token]:
             noun = False
         else:
             continue
