@@ -26,8 +26,7 @@ _NOUN_NEGATORS = frozenset(
 )
 _VERB_NEGATORS = frozenset(stem(word) for word in (*DENYING_WORDS, "unable"))
 NEGATORS = _NOUN_NEGATORS | _VERB_NEGATORS
-# Two-word negators, by their last word: "instead of", "rather than", "opposed to".
-
+# Two-word negators ("instead of", "rather than") count by their last word.
 _CANDIDATES = NEGATORS | frozenset(NEGATOR_PAIRS)
 _SUBJECTS = frozenset({"it", "that", "this", "there", "they", "we", "you", "i"})
 _AFFIRMING = frozenset({"just", "only", "merely", "simply"})  # "not just X": X holds
