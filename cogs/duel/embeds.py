@@ -10,6 +10,7 @@ from bot.ui.question import answer_summary, question_embed
 from cogs import rating as glicko
 from cogs.duel import match as rules
 from db import duels as queries
+from db.privacy import FORMER_MEMBER
 
 
 def challenge(
@@ -139,4 +140,5 @@ def _history_line(duel: queries.DuelRow, user_id: int) -> str:
             verdict += " (forfeit)"
     moved = f", {change:+.0f}" if change is not None else ""
     when = timestamp(duel.finished_at or duel.created_at)
-    return f"{when} vs <@{other}>: {verdict} {mine}-{theirs}{moved}"
+    rival = "a former member" if other == FORMER_MEMBER else f"<@{other}>"  # /data forget
+    return f"{when} vs {rival}: {verdict} {mine}-{theirs}{moved}"
