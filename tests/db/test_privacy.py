@@ -59,7 +59,8 @@ async def test_no_forgotten_id_survives_in_any_table(db: Database) -> None:
     tables = await schema(db)
     for table, columns in tables.items():
         for user in (USER, OTHER):
-            names, values = [], []
+            names: list[str] = []
+            values: list[object] = []
             for column, kind in columns:
                 names.append(column)
                 if column == "guild_id":
@@ -80,8 +81,8 @@ async def test_no_forgotten_id_survives_in_any_table(db: Database) -> None:
             except sqlite3.IntegrityError as exc:  # a summary row the answer's trigger wrote
                 assert "UNIQUE" in str(exc), f"{table}: {exc}"
     await privacy.forget_member(db, GUILD, USER)
-    for table, columns in privacy.MEMBER_COLUMNS.items():
-        for column in columns:
+    for table, member_columns in privacy.MEMBER_COLUMNS.items():
+        for column in member_columns:
             left = await db.fetchval(
                 f"SELECT count(*) FROM {table} WHERE {column} = ?", (USER,), default=0
             )
@@ -91,4 +92,5 @@ async def test_no_forgotten_id_survives_in_any_table(db: Database) -> None:
     duel = await db.fetchone(
         "SELECT challenger_id, winner_id FROM duels WHERE duel_id = ?", (USER,)
     )
+    assert duel is not None
     assert tuple(duel) == (privacy.FORMER_MEMBER, privacy.FORMER_MEMBER)
