@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.cache import CacheSlot, HasCaches
 from db.database import Database, Transaction
@@ -32,7 +32,12 @@ class LoggedAnswer:
 
 @lru_cache(maxsize=64)
 def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        # A stored zone this host no longer knows: its server's days fall back to UTC
+        # rather than its answers failing (the daily cog pauses and tells the admin).
+        return ZoneInfo("UTC")
 
 
 def local_date(timestamp: float, zone_name: str) -> date:

@@ -27,6 +27,8 @@ class ScheduleRow:
     paused: bool
     pause_reason: str | None
     next_post_at: float | None
+    set_up_by: int | None = None  # the admin told when posting stops on a refusal
+    problem: str | None = None  # a passing problem (a post being retried), shown in status
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,11 @@ class PostRow:
     @property
     def is_open(self) -> bool:
         return self.revealed_at is None
+
+    @property
+    def delivered(self) -> bool:
+        """Discord accepted the post (a row without a message is a post still being sent)."""
+        return self.message_id is not None
 
 
 @dataclass(frozen=True)
@@ -93,6 +100,8 @@ def _schedule(row: sqlite3.Row) -> ScheduleRow:
         paused=bool(row["paused"]),
         pause_reason=row["pause_reason"],
         next_post_at=row["next_post_at"],
+        set_up_by=row["set_up_by"],
+        problem=row["problem"],
     )
 
 
@@ -107,21 +116,24 @@ async def save_schedule(db: Database, schedule: ScheduleRow, now: float) -> None
     await db.write(
         """
         INSERT INTO daily_schedules (guild_id, channel_id, post_time, timezone, levels, topics,
-            role_id, reveal, window_hours, paused, pause_reason, next_post_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            role_id, reveal, window_hours, paused, pause_reason, next_post_at, set_up_by,
+            problem, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (guild_id) DO UPDATE SET
             channel_id = excluded.channel_id, post_time = excluded.post_time,
             timezone = excluded.timezone, levels = excluded.levels, topics = excluded.topics,
             role_id = excluded.role_id, reveal = excluded.reveal,
             window_hours = excluded.window_hours, paused = excluded.paused,
             pause_reason = excluded.pause_reason, next_post_at = excluded.next_post_at,
+            set_up_by = excluded.set_up_by, problem = excluded.problem,
             updated_at = excluded.updated_at
         """,
         (
             schedule.guild_id, schedule.channel_id, schedule.post_time, schedule.timezone,
             json.dumps(list(schedule.levels)), json.dumps(list(schedule.topics)),
             schedule.role_id, schedule.reveal, schedule.window_hours, int(schedule.paused),
-            schedule.pause_reason, schedule.next_post_at, now,
+            schedule.pause_reason, schedule.next_post_at, schedule.set_up_by, schedule.problem,
+            now,
         ),
     )  # fmt: skip
     remember_zone(db, schedule.guild_id, schedule.timezone)
@@ -144,6 +156,11 @@ async def set_paused(
         "WHERE guild_id = ?",
         (int(paused), reason, now, guild_id),
     )
+
+
+async def set_problem(db: Database, guild_id: int, problem: str | None) -> None:
+    """Note (or clear, with None) a problem that does not stop the schedule."""
+    await db.write("UPDATE daily_schedules SET problem = ? WHERE guild_id = ?", (problem, guild_id))
 
 
 async def set_next_post(db: Database, guild_id: int, next_post_at: float | None) -> None:
@@ -241,9 +258,17 @@ async def open_posts(db: Database, guild_id: int | None = None) -> list[PostRow]
     return [_post(r) for r in rows]
 
 
+async def undelivered_posts(db: Database) -> list[PostRow]:
+    """Posts recorded but never accepted by Discord (the bot stopped, or is still sending)."""
+    rows = await db.fetchall("SELECT * FROM daily_posts WHERE message_id IS NULL")
+    return [_post(r) for r in rows]
+
+
 async def latest_post(db: Database, guild_id: int) -> PostRow | None:
+    """The server's latest post that Discord accepted."""
     row = await db.fetchone(
-        "SELECT * FROM daily_posts WHERE guild_id = ? ORDER BY sequence DESC LIMIT 1",
+        "SELECT * FROM daily_posts WHERE guild_id = ? AND message_id IS NOT NULL "
+        "ORDER BY sequence DESC LIMIT 1",
         (guild_id,),
     )
     return _post(row) if row else None

@@ -286,6 +286,11 @@ class OfflineDiscord(Failures):
             and (include_ephemeral or not m.ephemeral)
         ]
 
+    def direct_messages(self, member: FakeMember) -> list[str]:
+        """What the bot sent to ``member`` in a DM (the content of each message)."""
+        dm = self.rest.dm_with(member.id)
+        return list(dm.sent) if dm is not None else []
+
     @property
     def socket(self) -> FakeGatewaySocket | None:
         """The gateway connection in use (gateway mode), for tests of what the bot sent."""

@@ -24,6 +24,7 @@ class InteractionRoutes:
 
     def __init__(self) -> None:
         self.ack_budget = ACK_BUDGET
+        super().__init__()
 
     if TYPE_CHECKING:  # provided by FakeRest
 

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from offline import limits, openapi
+from offline.direct import DirectRoutes
 from offline.faults import Answer, Faults, GlobalRateLimit
 from offline.interactions import InteractionRoutes
 from offline.transport import (
@@ -77,7 +78,7 @@ def body_problems(route_template: str, body: Any) -> list[Problem]:
     return problems
 
 
-class FakeRest(InteractionRoutes):
+class FakeRest(InteractionRoutes, DirectRoutes):
     """Discord's REST API over a :class:`World`, with Discord's rules enforced."""
 
     def __init__(
@@ -317,6 +318,8 @@ class FakeRest(InteractionRoutes):
 
     @route("POST", "/channels/{channel_id}/messages")
     def create_message(self, incoming: Incoming, channel_id: str) -> tuple[int, Any]:
+        if int(channel_id) in self.dms:
+            return self.dm_message(self.dms[int(channel_id)], incoming)
         channel = self._channel(channel_id)
         self._require(channel, SEND_IN_THREADS if channel.is_thread else SEND)
         self._check_empty(incoming)

@@ -12,6 +12,7 @@ from discord.ext import commands
 from bot import options
 from bot.checks import admin_only
 from bot.errors import UserError
+from bot.retry import describe, is_transient
 from bot.ui import answer, targets
 from bot.ui.embeds import timestamp
 from cogs.daily import embeds, rounds
@@ -110,6 +111,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
             paused=False,
             pause_reason=None,
             next_post_at=first.timestamp(),
+            set_up_by=interaction.user.id,
         )
         await queries.save_schedule(self.bot.db, schedule, now.timestamp())
         self.poster.schedule_post(schedule.guild_id, first)
@@ -146,7 +148,10 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
     async def resume(self, interaction: discord.Interaction) -> None:
         schedule = await self._require_schedule(interaction)
         now = self.bot.clock.now()
-        nxt = next_post(schedule, now)
+        try:
+            nxt = next_post(schedule, now)
+        except rounds.RuleError:
+            raise UserError(embeds.zone_problem(schedule.timezone)) from None
         await queries.set_paused(self.bot.db, schedule.guild_id, False, None, now.timestamp())
         await self._move_next_post(schedule, nxt)
         await interaction.response.send_message(
@@ -158,7 +163,16 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
     async def now(self, interaction: discord.Interaction) -> None:
         schedule = await self._require_schedule(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        post = await self.poster.post_question(schedule)
+        try:
+            post = await self.poster.post_question(schedule)
+        except Exception as exc:
+            if not is_transient(exc):
+                raise
+            await interaction.followup.send(
+                f"Discord did not take the post ({describe(exc)}): try again in a minute.",
+                ephemeral=True,
+            )
+            return
         if post is None:
             refreshed = await queries.get_schedule(self.bot.db, schedule.guild_id)
             reason = refreshed.pause_reason if refreshed else None

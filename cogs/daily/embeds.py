@@ -52,6 +52,8 @@ def status_embed(schedule: queries.ScheduleRow, latest: queries.PostRow | None) 
         )
     if schedule.pause_reason:
         embed.add_field(name="Problem", value=schedule.pause_reason, inline=False)
+    elif schedule.problem:
+        embed.add_field(name="Problem", value=schedule.problem, inline=False)
     return embed
 
 
@@ -88,10 +90,42 @@ def _short(reply: str) -> str:
     return discord.utils.escape_markdown(flat if len(flat) <= 80 else flat[:79] + "…")
 
 
-def posting_problem(channel_id: int, exc: discord.HTTPException) -> str:
-    if isinstance(exc, discord.NotFound):
+def posting_problem(channel_id: int, exc: Exception) -> str:
+    if isinstance(exc, discord.NotFound) or not isinstance(exc, discord.HTTPException):
         return f"The channel <#{channel_id}> no longer exists: run `/daily setup` with another."
     return (
         f"I am not allowed to post in <#{channel_id}> (Discord said: {exc.text or 'Forbidden'}). "
         "Give me Send Messages and Embed Links there, then `/daily resume`."
     )
+
+
+def zone_problem(zone: str) -> str:
+    return (
+        f"The stored time zone `{zone[:60]}` is not one this bot knows any more: run "
+        "`/daily setup` again with a zone such as `Europe/Berlin` or `UTC`."
+    )
+
+
+def paused_notice(schedule: queries.ScheduleRow, reason: str) -> str:
+    return (
+        f"Daily questions in <#{schedule.channel_id}> are paused: {reason}\n"
+        "`/daily status` shows the state; `/daily resume` starts them again."
+    )
+
+
+def post_late(post: queries.PostRow, failure: str, retry_at: float) -> str:
+    return (
+        f"Daily question #{post.sequence} is late: Discord failed ({failure}). "
+        f"Trying again {timestamp(retry_at)}, until {timestamp(post.closes_at)}."
+    )
+
+
+def post_missed(due: float, failure: str) -> str:
+    return (
+        f"The post of {timestamp(due, 'F')} never got through: Discord kept failing "
+        f"({failure}) until its window closed. The next post is scheduled as usual."
+    )
+
+
+def reveal_failed(post: queries.PostRow, failure: str) -> str:
+    return f"The answer to daily question #{post.sequence} could not be posted ({failure})."
