@@ -38,8 +38,9 @@ def render_card(data: CardData) -> bytes:
 
     figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI, facecolor=BACKGROUND)
     FigureCanvasAgg(figure)
-    figure.text(0.04, 0.93, data.name, color=TEXT, fontsize=20, fontweight="bold")
-    figure.text(0.04, 0.87, data.headline, color=MUTED, fontsize=13)
+    # Member names are text, never mathtext: a "$" must not be parsed (or crash the card).
+    figure.text(0.04, 0.93, data.name, color=TEXT, fontsize=20, fontweight="bold", parse_math=False)
+    figure.text(0.04, 0.87, data.headline, color=MUTED, fontsize=13, parse_math=False)
 
     topics = figure.add_axes((0.22, 0.40, 0.72, 0.38), facecolor=PANEL)
     _topic_bars(topics, data.topic_accuracy)

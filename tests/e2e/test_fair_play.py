@@ -174,3 +174,19 @@ async def test_two_challenges_at_once_by_one_member_make_one_duel(d: OfflineDisc
     await asyncio.gather(challenge(d, dave, frank), challenge(d, erin, frank))
     count = "SELECT count(*) FROM duels WHERE state = 'pending' AND opponent_id = ?"
     assert await d.db.fetchval(count, (frank.id,)) == 1
+
+
+async def test_a_dollar_in_a_display_name_is_text_on_the_stats_card(d: OfflineDiscord) -> None:
+    rich = d.member("cash$money_$")  # an unbalanced mathtext expression
+    quiz = await d.slash(rich, "quiz", topic="t-rotation", count=1)
+    await step_last(d, rich, quiz)
+    shown = await d.slash(rich, "stats")
+    assert shown.ephemeral and shown.embeds[0].title == "cash$money_$: stats"
+    assert shown.files and shown.files[0].data.startswith(b"\x89PNG")
+
+
+async def step_last(d: OfflineDiscord, member: FakeMember, reply: Reply) -> None:
+    item = d.bot.catalog.get(shown_id(d, reply) or "")
+    assert isinstance(item, TrueFalseItem)
+    verdict = await d.click(member, reply.message, label=str(item.answer))
+    assert verdict.embeds[0].title == "Correct"
