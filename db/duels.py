@@ -116,6 +116,15 @@ async def open_duels(db: Database) -> list[DuelRow]:
     return [_duel(r) for r in rows]
 
 
+async def active_in_thread(db: Database, channel_id: int) -> list[DuelRow]:
+    """Running duels played in a thread (one that Discord says is gone)."""
+    rows = await db.fetchall(
+        "SELECT * FROM duels WHERE state IN ('pending', 'active') AND thread_id = ?",
+        (channel_id,),
+    )
+    return [_duel(r) for r in rows]
+
+
 async def busy_player(db: Database, guild_id: int, user_ids: list[int]) -> int | None:
     """The first of ``user_ids`` already in a pending or running duel in this server."""
     marks = ",".join("?" * len(user_ids))

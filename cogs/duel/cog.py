@@ -42,6 +42,12 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
         targets.unregister(self.bot, PREFIX)
         self.play.jobs.cancel_all()
 
+    @commands.Cog.listener()
+    async def on_raw_thread_delete(self, payload: discord.RawThreadDeleteEvent) -> None:
+        # A deleted duel thread ends its match at once rather than at the next round's send.
+        for duel in await queries.active_in_thread(self.bot.db, payload.thread_id):
+            await self.play.abandon(duel.duel_id, "its thread was deleted")
+
     @app_commands.command(name="challenge", description="Challenge a member to a rated duel")
     @app_commands.describe(
         member="Who to challenge",

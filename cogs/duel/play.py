@@ -166,8 +166,7 @@ class DuelPlay:
         item = await self._item(duel, number)
         channel = self._play_channel(duel)
         if channel is None:
-            log.warning("Duel %s lost its channel; cancelling", duel.duel_id)
-            await queries.set_state(self.bot.db, duel.duel_id, "cancelled", now)
+            await self.abandon(duel.duel_id, "its channel is gone")
             return
         await channel.send(
             embed=embeds.round_question(item, duel, number, now),
@@ -220,7 +219,26 @@ class DuelPlay:
         async with self.locks.hold(duel_id):
             duel, match = await self._load(duel_id)
             if match.state is rules.State.ACTIVE and match.current_round == number:
-                await self._close_round(duel, match)
+                try:
+                    await self._close_round(duel, match)
+                except (discord.Forbidden, discord.NotFound, UserError) as exc:
+                    # The thread was deleted, access lost, or the bank lost the question: the
+                    # match cannot go on, and neither player may stay stuck in it.
+                    await self._abandon_locked(duel_id, str(exc))
+
+    async def abandon(self, duel_id: int, why: str) -> None:
+        """End a running duel that cannot go on, freeing both players."""
+        async with self.locks.hold(duel_id):
+            await self._abandon_locked(duel_id, why)
+
+    async def _abandon_locked(self, duel_id: int, why: str) -> None:
+        duel = await queries.get_duel(self.bot.db, duel_id)
+        if duel is None or duel.state not in ("pending", "active"):
+            return
+        log.warning("Duel %s abandoned: %s", duel_id, why)
+        for kind in ("round", "expire"):
+            self.jobs.cancel((kind, duel_id))
+        await queries.set_state(self.bot.db, duel_id, "abandoned", self.bot.clock.time())
 
     async def _close_round(self, duel: queries.DuelRow, match: rules.Match) -> None:
         """Show the round's result, then start the next round or end the match."""
