@@ -1,9 +1,10 @@
 """The one SQLite connection of the bot: opening, migrations, transactions and backups.
 
-Every write goes through :meth:`Database.transaction` (or :meth:`Database.write`), which holds
-an asyncio lock: the connection is shared by every coroutine of the bot, and SQLite transactions
-belong to a connection, so two interleaved ``BEGIN``s would otherwise mix their statements.
-Reads need no lock; in WAL mode they never block the writer.
+Every write goes through the one writer task (db/writer.py): :meth:`Database.transaction`,
+:meth:`Database.write`, :meth:`Database.write_one` and :meth:`Database.write_batch` queue a
+job, the writer commits everything queued in one transaction (each job in its own savepoint,
+so a failing one fails alone), and each caller resumes after that commit. Reads go straight to
+the connection; in WAL mode they never wait for the writer.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from typing import Any
 import aiosqlite
 
 from db.cache import Caches
+from db.writer import BodyJob, ExclusiveJob, Statement, StatementJob, Writer
 
 log = logging.getLogger(__name__)
 
@@ -94,7 +96,7 @@ class Database:
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
         self._conn: aiosqlite.Connection | None = None
-        self._write_lock = asyncio.Lock()
+        self._writer: Writer | None = None
         # Operations under way, so shutdown (and the offline harness) can wait for them.
         self.in_flight = 0
         # Bounded caches of hot rows, each declared and kept current by the query module that
@@ -131,13 +133,27 @@ class Database:
         except sqlite3.DatabaseError as exc:
             await self.close()
             raise DatabaseError(f"{self.path} is not a usable SQLite database: {exc}") from exc
+        self._writer = Writer(conn)
 
     async def close(self) -> None:
         if self._conn is None:
             return
-        async with self._write_lock:  # let a transaction under way finish first
-            conn, self._conn = self._conn, None
-            await conn.close()
+        if self._writer is not None:  # let the writes queued and under way finish first
+            writer, self._writer = self._writer, None
+            await writer.close()
+        conn, self._conn = self._conn, None
+        await conn.close()
+
+    @property
+    def writer(self) -> Writer:
+        if self._writer is None:
+            raise DatabaseError("the database is not open")
+        return self._writer
+
+    @property
+    def write_queue_depth(self) -> int:
+        """Writes waiting for the writer: how far behind the database is at this moment."""
+        return self._writer.depth if self._writer is not None else 0
 
     # -- schema -------------------------------------------------------------------------------
 
@@ -189,40 +205,76 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
-        """``BEGIN IMMEDIATE`` ... ``COMMIT``; rolled back if the block raises."""
+        """A block of statements committed together, or not at all if the block raises.
+
+        The block runs when the writer reaches it, inside the writer's group transaction (its
+        own savepoint), and the ``async with`` ends after the group's COMMIT: whoever leaves
+        the block knows its writes are durable. Keep blocks short; every write waits for them.
+        """
         self.in_flight += 1
         try:
-            async with self._write_lock:
-                conn = self.conn
-                await conn.execute("BEGIN IMMEDIATE")
-                tx = Transaction(conn, self)
-                try:
-                    yield tx
-                except BaseException:
-                    await conn.execute("ROLLBACK")
-                    raise
-                else:
-                    await conn.execute("COMMIT")
-                    for callback in tx._on_commit:
-                        callback()
+            job = BodyJob(asyncio.get_running_loop())
+            self.writer.submit(job)
+            try:
+                await job.turn
+            except asyncio.CancelledError:
+                if job.turn.done() and not job.turn.cancelled():
+                    job.finished.set_result(asyncio.CancelledError())  # our turn came anyway
+                raise
+            tx = Transaction(self.conn, self)
+            tx._on_commit = job.callbacks
+            try:
+                yield tx
+            except BaseException as exc:
+                job.finished.set_result(exc)
+                # Wait for the rollback, so the caller never reads what its block undid.
+                await asyncio.wait([job.done])
+                raise
+            job.finished.set_result(None)
+            await job.done  # raises if the group could not be committed
         finally:
             self.in_flight -= 1
 
+    async def write_batch(self, statements: Sequence[tuple[str, Params]]) -> list[int]:
+        """Several statements, atomic together, run in one trip to the database thread;
+        returns the rows each changed. Cheaper than :meth:`transaction` when no statement
+        depends on reading what an earlier one wrote."""
+        return [int(n) for n in await self._submit([("execute", sql, p) for sql, p in statements])]
+
     async def write_one(self, sql: str, params: Params = ()) -> int:
-        """One statement, atomic on its own (autocommit), under the write lock but without
-        BEGIN/COMMIT: a single trip to the database thread. Returns the rows changed."""
-        self.in_flight += 1
-        try:
-            async with self._write_lock:
-                cursor = await self.conn.execute(sql, params)
-                return cursor.rowcount
-        finally:
-            self.in_flight -= 1
+        """One statement, atomic on its own; returns the rows changed."""
+        return int((await self._submit([("execute", sql, params)]))[0])
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement in its own transaction; returns the number of rows changed."""
-        async with self.transaction() as tx:
-            return await tx.execute(sql, params)
+        return await self.write_one(sql, params)
+
+    async def insert_one(self, sql: str, params: Params = ()) -> int:
+        """One INSERT, atomic on its own; returns the new row's id."""
+        return int((await self._submit([("insert", sql, params)]))[0] or 0)
+
+    async def _submit(self, statements: list[Statement]) -> list[Any]:
+        self.in_flight += 1
+        try:
+            job = StatementJob(asyncio.get_running_loop(), statements)
+            self.writer.submit(job)
+            # Shielded: a caller cancelled after queueing cannot pull its statements out of a
+            # group already running; they still commit, and the caller just stops waiting.
+            results: list[Any] = await asyncio.shield(job.done)
+            return results
+        finally:
+            self.in_flight -= 1
+
+    @asynccontextmanager
+    async def _exclusive(self) -> AsyncIterator[aiosqlite.Connection]:
+        """The connection between two groups, with no transaction open (for backups)."""
+        job = ExclusiveJob(asyncio.get_running_loop())
+        self.writer.submit(job)
+        await job.turn
+        try:
+            yield self.conn
+        finally:
+            job.finished.set_result(None)
 
     async def backup(self, destination: Path | str) -> Path:
         """Copy the live database to ``destination`` with SQLite's online backup API."""
@@ -230,7 +282,7 @@ class Database:
         destination.parent.mkdir(parents=True, exist_ok=True)
         if destination.resolve() == self.path.resolve():
             raise DatabaseError("the backup must go to another file than the database itself")
-        async with self._write_lock:  # a consistent copy: no transaction half-written
+        async with self._exclusive():  # a consistent copy: no transaction half-written
             target = await aiosqlite.connect(destination)
             try:
                 await self.conn.backup(target)
