@@ -85,6 +85,7 @@ async def test_leaderboard_and_stats_with_its_card_saved(sandbox: Sandbox, tmp_p
         wait 1h1m
         as alice
         click True
+        wait 1d
         /leaderboard period:all
         /stats
         """,
@@ -107,6 +108,7 @@ async def test_leaderboard_pages_turn_in_place(sandbox: Sandbox) -> None:
         /daily setup channel:#general time:09:00 timezone:UTC topics:t-rotation
         wait 1h1m
         {answers}
+        wait 1d
         /leaderboard period:all
         click ▶
         """,
