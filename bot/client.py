@@ -21,6 +21,7 @@ from bot.catalogs import GuildCatalogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import handle_interaction_error
+from bot.ratelimits import install as install_http_layer
 from bot.scheduler import Scheduler
 from db.database import Database
 
@@ -93,6 +94,14 @@ class QuizBot(commands.Bot):
         self.catalogs = GuildCatalogs(self.catalog, db, self.run_blocking)
         self.threads_in_flight = 0
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
+
+    async def login(self, token: str) -> None:
+        # Here rather than in __init__: the layer wraps whichever request method the client has
+        # by now (the offline harness teaches it its fake session between the two). The pacer
+        # is not installed yet: the fake clock stands still during an interaction, so a burst
+        # of over 45 requests in one interaction would wait forever offline (issue 21 notes).
+        install_http_layer(self.http, self.clock)
+        await super().login(token)
 
     async def setup_hook(self) -> None:
         applied = await self.db.migrate()
