@@ -69,24 +69,29 @@ def build_key(
     A phrase already accepted never becomes a rival, and each text is kept once.
     """
     by_form: dict[str, Candidate] = {}
+    spellings: set[tuple[str, str]] = set()
     accepted_out: list[Candidate] = []
     rivals_out: list[Candidate] = []
     for label, answer, why in accepted:
         phrase = make_phrase(label)
-        if phrase is None or phrase.joined in by_form or f" {phrase.squashed} " in by_form:
-            continue  # the same words as an earlier phrasing, maybe run together
+        if phrase is None or (phrase.joined, phrase.squashed_word) in spellings:
+            continue  # written exactly like an earlier phrasing
+        spellings.add((phrase.joined, phrase.squashed_word))
+        # Every spelling is kept for typos, even one whose words an earlier phrasing already
+        # has ("linked in" after "Linkedin"): a typo may be near one and not the other.
         candidate = Candidate(phrase, True, answer, why)
         accepted_out.append(candidate)
-        by_form[phrase.joined] = candidate
+        by_form.setdefault(phrase.joined, candidate)
         by_form.setdefault(f" {phrase.squashed} ", candidate)
     for label, why in rivals:
         phrase = make_phrase(label)
-        squashed = f" {phrase.squashed} " if phrase is not None else ""
-        if phrase is not None and phrase.joined not in by_form and squashed not in by_form:
+        # A rival is kept when its words differ from every accepted phrasing, even if run
+        # together they read the same ("Enterprise-D" squashes and stems like "Enterprise").
+        if phrase is not None and phrase.joined not in by_form:
             candidate = Candidate(phrase, False, label, why)
             rivals_out.append(candidate)
             by_form[phrase.joined] = candidate
-            by_form[squashed] = candidate
+            by_form.setdefault(f" {phrase.squashed} ", candidate)
     candidates = (*accepted_out, *rivals_out)
     vocabulary = make_vocabulary(c.phrase for c in candidates)
     tokens = frozenset(token for c in candidates for token in c.phrase.tokens)
@@ -131,14 +136,43 @@ def _contains_words(container: str, phrase: str) -> bool:
     return inner.strip() != "" and inner in " " + container + " "
 
 
+_LINK = re.compile(r"<?https?://", re.IGNORECASE)
+
+
+def _unbracketed(text: str) -> str:
+    return " ".join(phrase_tokens(_PARENTHESIS.sub(" ", text)))
+
+
+def _as_phrase_text(answer: str) -> str:
+    """A link answer keeps its words ("doom.fandom.com"); replies keep them too (grade_short)."""
+    return _LINK.sub("", answer).rstrip(">/") if _LINK.match(answer.strip()) else answer
+
+
 @per_item
 def _short_key(item: ShortItem, table: ConfusableTable) -> AnswerKey:
     answers = list(item.answers)
-    accepted = [(variant, answer, "") for answer in answers for variant in variants(answer)]
+    # "Bottle (Small)" is also "Bottle", unless another answer of the topic differs from it
+    # only in the brackets ("Bottle (Full)", "Bottle"): then the qualifier is the whole point.
+    qualified = {_unbracketed(reject) for reject in item.reject}
+    accepted = [
+        (variant, answer, "")
+        for answer in answers
+        for variant in (
+            [_as_phrase_text(answer)]
+            if "(" in answer
+            and any(_unbracketed(part) in qualified for part in variants(answer)[1:])
+            else variants(_as_phrase_text(answer))
+        )
+    ]
     synonyms, confusable_rivals = confusable_parts(table, answers, item.prompt)
-    shown = answers[0] if answers else ""
+    shown = item.answers[0] if item.answers else ""
     rivals = [(reject, f"a near miss for {quote(shown)}") for reject in item.reject]
     return build_key(accepted + synonyms, rivals + confusable_rivals, shown)
+
+
+@per_item
+def _keeps_links(item: ShortItem, table: ConfusableTable) -> bool:
+    return any(_LINK.match(answer.strip()) for answer in item.answers)
 
 
 # --- judging a reply against a key (short answers and mcq choice text) ----------------------
@@ -327,4 +361,7 @@ def _judge_fuzzy(key: AnswerKey, text: Text) -> Judgement:
 
 
 def grade_short(item: ShortItem, reply: str, table: ConfusableTable) -> Grade:
+    if "://" in reply and _keeps_links(item, table):
+        # Links are markup to drop in a reply, except when the answer is one.
+        reply = _LINK.sub(" ", reply)
     return judge(_short_key(item, table), normalize_reply(reply)).grade

@@ -1,33 +1,52 @@
 """Bank files and uploads -> Items: one bank over many files, our format or a Red trivia list.
 
-Every problem of every file is collected and raised together as one BankError.
+Every problem of every file is collected and raised together as one BankError; ``load_each``
+instead keeps every valid file and reports the refused ones file by file. Warnings (a Red
+question asked twice) are logged and returned by ``load_report``/``load_each``.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bank.located import RawItem, YamlList, YamlMap, YamlScalar
-from bank.redtrivia import red_items
-from bank.schema import TOPIC_PATTERN, BankError, Item
+from bank.nearmiss import with_near_misses
+from bank.redtrivia import RedList, red_items
+from bank.schema import LEVELS, TOPIC_PATTERN, BankError, Item, Level
 from bank.validation import parse_item
-from bank.yamlread import DEFAULT_YAML_LOADER, YAML_LOADERS, YamlLoader, read_yaml
+from bank.yamlread import (
+    DEFAULT_YAML_LOADER,
+    YAML_LOADERS,
+    TopMap,
+    YamlLoader,
+    read_yaml,
+    repeat_problem,
+)
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "BANK_SUFFIXES",
     "BUILTIN_BANK",
     "DEFAULT_YAML_LOADER",
     "FILE_KEYS",
+    "IMAGE_URL",
     "MAX_FILE_BYTES",
     "YAML_LOADERS",
+    "BankLoad",
     "YamlLoader",
     "bank_files",
     "load_bank",
     "load_bank_text",
+    "load_each",
     "load_files",
+    "load_report",
     "slugify",
 ]
 
@@ -35,6 +54,22 @@ BUILTIN_BANK = Path(__file__).resolve().parent / "data"
 BANK_SUFFIXES = (".yaml", ".yml")
 MAX_FILE_BYTES = 2 * 1024 * 1024
 FILE_KEYS = ("topic", "title", "items")
+# An item's optional picture: an https link with no spaces (Discord shows it in the embed).
+IMAGE_URL = re.compile(r"https://[^\s/]+\.[^\s/]+/\S*")
+
+
+@dataclass
+class BankLoad:
+    """What loading gave: the items of the files that loaded, and why the others did not."""
+
+    items: list[Item] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    refused: dict[str, list[str]] = field(default_factory=dict)  # file -> its problems
+    files: int = 0
+
+    @property
+    def problems(self) -> list[str]:
+        return [problem for problems in self.refused.values() for problem in problems]
 
 
 # --- Public API ----------------------------------------------------------------------------------
@@ -49,20 +84,69 @@ def load_bank(path: str | Path, *, yaml_loader: YamlLoader = DEFAULT_YAML_LOADER
 
 
 def load_bank_text(
-    text: str, name: str, *, yaml_loader: YamlLoader = DEFAULT_YAML_LOADER
+    text: str,
+    name: str,
+    *,
+    yaml_loader: YamlLoader = DEFAULT_YAML_LOADER,
+    level: Level = "intermediate",
 ) -> list[Item]:
     """Load an uploaded file's text; ``name`` (like "mybank.yaml") labels messages and, for a
-    Red trivia list, gives the topic."""
-    bank = _BankBuilder(yaml_loader)
+    Red trivia list, gives the topic; ``level`` is given to a Red list's questions."""
+    return load_report(text, name, yaml_loader=yaml_loader, level=level).items
+
+
+def load_report(
+    text: str,
+    name: str,
+    *,
+    yaml_loader: YamlLoader = DEFAULT_YAML_LOADER,
+    level: Level = "intermediate",
+) -> BankLoad:
+    """``load_bank_text`` with its warnings; BankError on any problem."""
+    bank = _BankBuilder(yaml_loader, level)
     bank.add_text(text, name)
-    return bank.finish()
+    items = bank.finish()
+    return BankLoad(items, bank.warnings, {}, 1)
+
+
+def load_each(
+    files: Iterable[Path],
+    *,
+    yaml_loader: YamlLoader = DEFAULT_YAML_LOADER,
+    level: Level = "intermediate",
+) -> BankLoad:
+    """Load every file that is valid on its own; the others are refused with their problems.
+
+    A file whose ids clash with an earlier valid file is refused too (ids are unique per bank).
+    Never raises BankError.
+    """
+    result = BankLoad()
+    origin_by_id: dict[str, str] = {}
+    for path in files:
+        result.files += 1
+        bank = _BankBuilder(yaml_loader, level, near_misses=False)
+        bank.add_file(path)
+        result.warnings.extend(bank.warnings)
+        clashes = [
+            f"{item.origin}: {item.id}: duplicate id (first used at {origin_by_id[item.id]})"
+            for item in bank.items
+            if item.id in origin_by_id
+        ]
+        if bank.problems or clashes:
+            result.refused[str(path)] = bank.problems + clashes
+            continue
+        for item in bank.items:
+            origin_by_id[item.id] = item.origin
+        result.items.extend(bank.items)
+    result.items = with_near_misses(result.items)
+    return result
 
 
 def load_files(
     files: Iterable[Path], *, yaml_loader: YamlLoader = DEFAULT_YAML_LOADER
 ) -> list[Item]:
     """Load several bank files as one bank: ids must be unique across all of them."""
-    bank = _BankBuilder(yaml_loader)
+    bank = _BankBuilder(yaml_loader, "intermediate")
     for file in files:
         bank.add_file(file)
     return bank.finish()
@@ -93,16 +177,24 @@ def slugify(text: str) -> str:
 class _BankBuilder:
     """Accumulates items and problems over files; duplicate ids are checked across files."""
 
-    def __init__(self, yaml_loader: YamlLoader) -> None:
+    def __init__(self, yaml_loader: YamlLoader, level: Level, *, near_misses: bool = True) -> None:
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {level!r}")
         self.yaml_loader = yaml_loader
+        self.level = level
+        self.near_misses = near_misses
         self.items: list[Item] = []
         self.problems: list[str] = []
+        self.warnings: list[str] = []
         self.origin_by_id: dict[str, str] = {}
 
     def finish(self) -> list[Item]:
+        for warning in self.warnings:
+            log.warning("%s", warning)
         if self.problems:
             raise BankError("\n".join(self.problems), self.problems)
-        return self.items
+        # The other answers of each topic, as near misses: computed once here, at load.
+        return with_near_misses(self.items) if self.near_misses else self.items
 
     def add_file(self, path: Path) -> None:
         name = str(path)
@@ -139,20 +231,29 @@ class _BankBuilder:
             self.problems.extend(exc.problems)
             return
         self.problems.extend(problems)
+        about = RedList()
         if isinstance(root, YamlMap) and not _looks_like_our_format(root):
             topic = slugify(topic_hint if topic_hint is not None else Path(name).stem)
-            raw_items = red_items(root, topic, name, self.problems)
+            raw_items, about = red_items(root, topic, name, self.problems, self.warnings)
+            red = True
         else:
+            if isinstance(root, TopMap):  # in our format a repeated key is a mistake
+                for key, first, again in root.repeats:
+                    self.problems.append(f"{name}:{again}: {repeat_problem(key, first)}")
             raw_items, topic = _our_items(root, name, self.problems)
+            red = False
         for raw, line in raw_items:
-            self.add_item(raw, line, topic, name)
+            self.add_item(raw, line, topic, name, about if red else None)
 
-    def add_item(self, raw: object, line: int, topic: str, file: str) -> None:
+    def add_item(
+        self, raw: object, line: int, topic: str, file: str, red: RedList | None = None
+    ) -> None:
         if not isinstance(raw, YamlMap):
             self.problems.append(f"{file}:{line}: an item must be a mapping (id: ..., kind: ...)")
             return
+        image = self.take_image(raw, file, red=red is not None)
         try:
-            item = parse_item(raw, topic, file=file)
+            item: Item | None = parse_item(raw, topic, file=file)
         except BankError as exc:
             self.problems.extend(exc.problems)
             item = None
@@ -160,7 +261,32 @@ class _BankBuilder:
         # problems: fixing those must not reveal a new error on the next run.
         if self.is_duplicate(raw.get("id"), f"{file}:{raw.line}") or item is None:
             return
+        if red is not None:
+            item = dataclasses.replace(
+                item, level=self.level, author=red.author, settings=red.config, image=image
+            )
+        elif image is not None:
+            item = dataclasses.replace(item, image=image)
         self.items.append(item)
+
+    def take_image(self, raw: YamlMap, file: str, *, red: bool) -> str | None:
+        """The item's ``image`` (checked here, then taken out of what parse_item sees).
+
+        A Red list's picture was found in its prompt, where Red authors also use http links;
+        in our format the field must be an https link.
+        """
+        if "image" not in raw:
+            return None
+        value = raw.pop("image")
+        line = raw.key_lines.pop("image", raw.line)
+        if isinstance(value, str) and (red or IMAGE_URL.fullmatch(value.strip())):
+            return value.strip()
+        label = raw.get("id") if isinstance(raw.get("id"), str) else "item"
+        shown = value.raw if isinstance(value, YamlScalar) else value
+        self.problems.append(
+            f"{file}:{line}: {label}: image: must be an https:// link to a picture, got {shown!r}"
+        )
+        return None
 
     def is_duplicate(self, raw_id: object, origin: str) -> bool:
         if not isinstance(raw_id, str) or not raw_id.strip():

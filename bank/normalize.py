@@ -57,6 +57,7 @@ _QUOTES = str.maketrans(
     }
 )
 _AMPERSAND = re.compile(r"\s*&\s*")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 
 # Clause boundaries: punctuation that ends a clause (a dot only outside numbers such as 3.5)
 # and the words that turn an argument around.
@@ -178,6 +179,9 @@ def fold(text: str) -> str:
         text = text.replace("'", "")  # "it's" is "its"; quotes around a word go too
     if "&" in text:
         text = _AMPERSAND.sub(" and ", text)
+    if "," in text:
+        # "1,500" is one number, never the list "1, 500" (which would let it find "500").
+        text = _THOUSANDS.sub("", text)
     return text
 
 

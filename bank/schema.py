@@ -37,6 +37,10 @@ class BaseItem:
     explanation: str
     source: str | None = None
     tags: tuple[str, ...] = ()
+    image: str | None = None  # a picture shown with the prompt (an https link)
+    author: str | None = None  # who wrote it, credited at the reveal (a Red list's AUTHOR)
+    # Settings of the list it came from (a Red list's CONFIG), as (key, value) pairs.
+    settings: tuple[tuple[str, object], ...] = field(default=(), compare=False)
     # Where the item came from ("path:line"), for error messages and reports.
     origin: str = field(default="", compare=False)
 

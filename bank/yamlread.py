@@ -28,6 +28,30 @@ from yaml.nodes import ScalarNode
 from bank.located import YamlList, YamlMap, YamlScalar
 from bank.schema import BankError
 
+
+class TopMap(YamlMap):
+    """The document's top mapping, which also remembers its repeated and non-text keys.
+
+    A repeated top-level key is not reported while reading: in our format it is an error, in a
+    Red trivia list a repeated question keeps its last copy (as Red does), and only the loader
+    knows which format the file is in.
+    """
+
+    __slots__ = ("repeats", "typed_keys")
+
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.repeats: list[tuple[str, int, int]] = []  # key, first line, repeated line
+        self.typed_keys: dict[str, str] = {}  # key -> what YAML reads it as ("number", ...)
+
+
+def repeat_problem(key: str, first: int) -> str:
+    """The message for a repeated mapping key."""
+    return (
+        f"duplicate key '{key}' (first at line {first}); YAML would silently keep only the last one"
+    )
+
+
 # Our format nests five collections deep (file > items > item > points > phrasings); anything
 # much deeper is a mistake or an attack, and refusing it early keeps memory use bounded.
 MAX_DEPTH = 16
@@ -170,7 +194,8 @@ class _EventReader:
         line = _line(event)
         frame: _Frame
         if type(event) is MappingStartEvent:
-            frame, allowed_tags = _MapFrame(YamlMap(line), self), _MAP_TAGS
+            top = len(self.stack) == 1
+            frame, allowed_tags = _MapFrame(TopMap(line) if top else YamlMap(line), self), _MAP_TAGS
         else:
             frame, allowed_tags = _ListFrame(YamlList(line)), _SEQ_TAGS
         if event.tag not in allowed_tags:
@@ -257,20 +282,25 @@ class _MapFrame:
         self.waiting_for_value = False
         if self.key is None:
             return  # an unusable key, already reported: its value goes with it
-        if self.key in self.container:
-            first = self.container.key_lines[self.key]
-            self.reader.problem(
-                self.key_line,
-                f"duplicate key '{self.key}' (first at line {first}); "
-                "YAML would silently keep only the last one",
-            )
+        container = self.container
+        if self.key in container:
+            first = container.key_lines[self.key]
+            if isinstance(container, TopMap):
+                # Kept like YAML does (the last value, at the first key's place); the loader
+                # decides whether that is an error (our format) or a warning (a Red list).
+                container.repeats.append((self.key, first, self.key_line))
+                container[self.key] = value
+                return
+            self.reader.problem(self.key_line, repeat_problem(self.key, first))
             return
-        self.container[self.key] = value
+        container[self.key] = value
         self.container.key_lines[self.key] = self.key_line
 
     def key_text(self, key: object, line: int) -> str | None:
         # Keys are names, whatever YAML would resolve them to: "yes:" and "1:" stay text.
         if isinstance(key, YamlScalar) and key.raw:
+            if isinstance(self.container, TopMap):
+                self.container.typed_keys[key.raw] = key.type_name
             return key.raw
         if isinstance(key, str) and key:
             return key
