@@ -1,5 +1,10 @@
 """Each server's questions: the built-in bank plus the banks it imported, minus what it
-switched off. Parsed once per server and cached until one of those changes."""
+switched off. Parsed once per server and cached until one of those changes.
+
+How ids resolve: an id belongs to one imported bank of a server (the database refuses a
+second, see db/banks.py); an imported item keeps its id in that server even when a newer
+built-in bank brings the same id, and the built-in item is shadowed there (logged, and listed
+by /bank list), so an upgrade never breaks a server that imported first."""
 
 from __future__ import annotations
 
@@ -50,9 +55,37 @@ class GuildCatalogs:
         catalog = self._all.get(guild_id)
         if catalog is None:
             custom = await self._custom_items(guild_id)
-            catalog = Catalog([*self.builtin, *custom]) if custom else self.builtin
+            catalog = self._merge(guild_id, custom) if custom else self.builtin
             self._all[guild_id] = catalog
         return catalog
+
+    async def shadowed(self, guild_id: int) -> list[str]:
+        """Built-in item ids this server does not see, because its own imports use them."""
+        catalog = await self.all_items(guild_id)
+        return [item.id for item in self.builtin if catalog.get(item.id) is not item]
+
+    async def import_bank(
+        self, guild_id: int, bank: banks.CustomBank, items: list[Item], *, replace: bool
+    ) -> None:
+        """Store an imported bank; raises :class:`db.banks.BankClash` if another of the
+        server's banks owns one of its ids, :class:`db.banks.BankExists` if ``replace`` is
+        false and a bank of that name was stored meanwhile."""
+        await self.all_items(guild_id)  # banks from before migration 0011 get their ids first
+        try:
+            await banks.save_bank(self.db, guild_id, bank, [i.id for i in items], replace=replace)
+        finally:
+            self.invalidate(guild_id)
+
+    def _merge(self, guild_id: int, custom: list[Item]) -> Catalog:
+        taken = {item.id for item in custom}
+        hidden = [item.id for item in self.builtin if item.id in taken]
+        if hidden:
+            log.warning(
+                "Guild %s: its imported questions shadow built-in ids %s",
+                guild_id,
+                ", ".join(hidden),
+            )
+        return Catalog([*(i for i in self.builtin if i.id not in taken), *custom])
 
     async def usable(self, guild_id: int) -> Catalog:
         """The items a server may be asked: built-in and imported, minus disabled ones."""
@@ -90,12 +123,34 @@ class GuildCatalogs:
         return (await self.usable(guild_id)).select(topics=wanted, levels=levels, kinds=kinds)
 
     async def _custom_items(self, guild_id: int) -> list[Item]:
-        items: list[Item] = []
-        for bank in await banks.custom_banks(self.db, guild_id):
+        stored = await banks.custom_banks(self.db, guild_id)
+        if not stored:
+            return []
+        unindexed = set(await banks.unindexed_banks(self.db, guild_id))
+        parsed: dict[str, list[Item]] = {}
+        for bank in sorted(stored, key=lambda b: (b.imported_at, b.name)):
             try:
                 # A big upload takes most of a second to parse: keep the loop free.
-                items += await self._run_blocking(load_bank_text, bank.source, bank.filename)
+                parsed[bank.name] = await self._run_blocking(
+                    load_bank_text, bank.source, bank.filename
+                )
             except BankError:
                 # It validated at import; a newer quizbot may be stricter. Skip, don't crash.
                 log.warning("Custom bank %r of guild %s no longer loads", bank.name, guild_id)
+                continue
+            if bank.name in unindexed:
+                await banks.index_bank(
+                    self.db, guild_id, bank.name, [i.id for i in parsed[bank.name]]
+                )
+        owners = await banks.item_owners(self.db, guild_id)
+        items: list[Item] = []
+        for name, bank_items in parsed.items():
+            for item in bank_items:
+                if owners.get(item.id) == name:
+                    items.append(item)
+                else:  # two banks stored before ids were unique: the first one keeps it
+                    log.warning(
+                        "Guild %s: item %r of bank %r is shadowed by bank %r",
+                        guild_id, item.id, name, owners.get(item.id),
+                    )  # fmt: skip
         return items

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from dataclasses import dataclass, fields
 
-from db.database import Database
+from db.database import Database, Transaction
 
 
 @dataclass(frozen=True)
@@ -48,23 +50,110 @@ async def get_bank(db: Database, guild_id: int, name: str) -> CustomBank | None:
     return CustomBank(*row) if row else None
 
 
-async def save_bank(db: Database, guild_id: int, bank: CustomBank) -> None:
-    await db.write(
-        "INSERT INTO custom_banks (guild_id, name, filename, source, item_count, imported_by, "
-        "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, name) DO UPDATE SET "
-        "filename = excluded.filename, source = excluded.source, "
-        "item_count = excluded.item_count, imported_by = excluded.imported_by, "
-        "imported_at = excluded.imported_at",
-        (guild_id, bank.name, bank.filename, bank.source, bank.item_count, bank.imported_by,
-         bank.imported_at),
+class BankClash(Exception):
+    """An import would take item ids another of the server's banks already owns."""
+
+    def __init__(self, owners: dict[str, str]) -> None:
+        super().__init__(", ".join(sorted(owners)))
+        self.owners = owners  # item id -> the bank that keeps it
+
+
+class BankExists(Exception):
+    """A bank of that name was stored meanwhile (an import racing this one)."""
+
+
+async def save_bank(
+    db: Database, guild_id: int, bank: CustomBank, item_ids: list[str], *, replace: bool = False
+) -> None:
+    """Store a bank and claim its item ids, in one transaction. ``replace``: a bank of that
+    name may exist and is overwritten (its old ids freed first); otherwise an existing one
+    raises :class:`BankExists`. Ids owned by another bank raise :class:`BankClash`."""
+    try:
+        async with db.transaction() as tx:
+            # The check below reads inside the write transaction, so nothing can claim an id
+            # between it and the insert; the primary key stays the guarantee if it ever could.
+            owners = await _owners(tx, guild_id, bank.name, item_ids)
+            if owners:
+                raise BankClash(owners)
+            if replace:
+                await tx.execute(
+                    "DELETE FROM custom_bank_items WHERE guild_id = ? AND bank_name = ?",
+                    (guild_id, bank.name),
+                )
+            await tx.execute(
+                "INSERT INTO custom_banks (guild_id, name, filename, source, item_count, "
+                "imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                + (
+                    " ON CONFLICT (guild_id, name) DO UPDATE SET filename = excluded.filename, "
+                    "source = excluded.source, item_count = excluded.item_count, "
+                    "imported_by = excluded.imported_by, imported_at = excluded.imported_at"
+                    if replace
+                    else ""
+                ),
+                (guild_id, bank.name, bank.filename, bank.source, bank.item_count,
+                 bank.imported_by, bank.imported_at),
+            )  # fmt: skip
+            await tx.executemany(
+                "INSERT INTO custom_bank_items (guild_id, item_id, bank_name) VALUES (?, ?, ?)",
+                [(guild_id, item_id, bank.name) for item_id in item_ids],
+            )
+    except sqlite3.IntegrityError as exc:
+        if "custom_bank_items" in str(exc):
+            raise BankClash({}) from exc
+        raise BankExists(bank.name) from exc
+
+
+async def _owners(tx: Transaction, guild_id: int, name: str, item_ids: list[str]) -> dict[str, str]:
+    rows = await tx.fetchall(
+        "SELECT item_id, bank_name FROM custom_bank_items WHERE guild_id = ? AND bank_name != ? "
+        "AND item_id IN (SELECT value FROM json_each(?))",
+        (guild_id, name, json.dumps(item_ids)),
+    )
+    return {row[0]: row[1] for row in rows}
+
+
+async def unindexed_banks(db: Database, guild_id: int) -> list[str]:
+    """Banks imported before their ids were recorded (migration 0011), oldest first."""
+    rows = await db.fetchall(
+        "SELECT name FROM custom_banks b WHERE guild_id = ? AND NOT EXISTS (SELECT 1 FROM "
+        "custom_bank_items i WHERE i.guild_id = b.guild_id AND i.bank_name = b.name) "
+        "ORDER BY imported_at, name",
+        (guild_id,),
+    )
+    return [row[0] for row in rows]
+
+
+async def index_bank(db: Database, guild_id: int, name: str, item_ids: list[str]) -> None:
+    """Record the ids of a bank from before migration 0011; an id another bank already owns
+    stays with that bank (this one's item is shadowed)."""
+    if not item_ids:
+        return
+    await db.write_batch(
+        [
+            ("INSERT OR IGNORE INTO custom_bank_items (guild_id, item_id, bank_name) "
+             "VALUES (?, ?, ?)", (guild_id, item_id, name))
+            for item_id in item_ids
+        ]
     )  # fmt: skip
 
 
-async def delete_bank(db: Database, guild_id: int, name: str) -> bool:
-    changed = await db.write(
-        "DELETE FROM custom_banks WHERE guild_id = ? AND name = ?", (guild_id, name)
+async def item_owners(db: Database, guild_id: int) -> dict[str, str]:
+    """Item id -> the imported bank that owns it, for one server."""
+    rows = await db.fetchall(
+        "SELECT item_id, bank_name FROM custom_bank_items WHERE guild_id = ?", (guild_id,)
     )
-    return changed > 0
+    return {row[0]: row[1] for row in rows}
+
+
+async def delete_bank(db: Database, guild_id: int, name: str) -> bool:
+    changed = await db.write_batch(
+        [
+            ("DELETE FROM custom_banks WHERE guild_id = ? AND name = ?", (guild_id, name)),
+            ("DELETE FROM custom_bank_items WHERE guild_id = ? AND bank_name = ?",
+             (guild_id, name)),
+        ]
+    )  # fmt: skip
+    return changed[0] > 0
 
 
 async def guilds_with_banks(db: Database) -> list[int]:

@@ -79,6 +79,13 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         for index, chunk in enumerate(chunk_lines(lines or ["none yet: `/bank import`"], 1024)):
             embed.add_field(name="Imported" if index == 0 else "Imported (more)", value=chunk,
                             inline=False)  # fmt: skip
+        shadowed = await self.bot.catalogs.shadowed(guild_id)
+        if shadowed:  # a newer built-in bank reuses ids this server imported first
+            embed.add_field(
+                name=f"Built-in questions replaced here by imports: {len(shadowed)}",
+                value=", ".join(f"`{i}`" for i in shadowed)[:1024],
+                inline=False,
+            )
         embed.add_field(name="Used for daily posts and duels", value=", ".join(pool)[:1024],
                         inline=False)  # fmt: skip
         await interaction.response.send_message(embed=embed, ephemeral=True)
@@ -116,12 +123,12 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
             name, file.filename, text, len(items), interaction.user.id, self.bot.clock.time()
         )
         if await banks.get_bank(self.bot.db, guild_id, name) is None:
-            await self._store(guild_id, bank)
+            await self._store(guild_id, bank, items, replace=False)
             await interaction.followup.send(self._imported(bank, items), ephemeral=True)
             return
 
         async def replace(confirmed: discord.Interaction) -> None:
-            await self._store(guild_id, bank)
+            await self._store(guild_id, bank, items, replace=True)
             await confirmed.edit_original_response(content=self._imported(bank, items), view=None)
 
         view = Confirm(interaction.user.id, self.bot.clock, replace, "Replace")
@@ -154,9 +161,23 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         ]
         return items, clashes
 
-    async def _store(self, guild_id: int, bank: banks.CustomBank) -> None:
-        await banks.save_bank(self.bot.db, guild_id, bank)
-        self.bot.catalogs.invalidate(guild_id)
+    async def _store(
+        self, guild_id: int, bank: banks.CustomBank, items: list[Item], *, replace: bool
+    ) -> None:
+        # The database decides: an import racing this one past _validate loses here.
+        try:
+            await self.bot.catalogs.import_bank(guild_id, bank, items, replace=replace)
+        except banks.BankClash as clash:
+            taken = ", ".join(f"`{i}` (in **{b}**)" for i, b in sorted(clash.owners.items()))
+            raise UserError(
+                f"Nothing imported: another bank of this server already uses the id "
+                f"{taken or 'of one of its questions'}. Rename it and import again."
+            ) from None
+        except banks.BankExists:
+            raise UserError(
+                f"Nothing imported: a bank named **{bank.name}** was imported meanwhile. "
+                "Import again to replace it."
+            ) from None
 
     def _imported(self, bank: banks.CustomBank, items: list[Item]) -> str:
         return (
