@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
+
+import discord
+from discord import app_commands
 
 from bank.schema import LEVELS
 from bot.errors import UserError
 from bot.ui.embeds import truncate
 
 MESSAGE_LIMIT = 1900  # room under Discord's 2,000 characters when a server has many topics
+CHOICE_LIMIT = 100  # Discord's longest autocomplete choice name and string value
+MAX_CHOICES = 25  # Discord's most choices in one autocomplete answer
+TYPED_LIMIT = 100  # characters of an autocomplete query looked at (Discord sends up to 6,000)
 
 
 class OptionError(UserError):
@@ -43,5 +49,23 @@ def check_topics(chosen: Collection[str], known: Sequence[str]) -> None:
 
 def matching_topics(known: Sequence[str], typed: str, limit: int = 25) -> list[str]:
     """Autocomplete: the topics containing what was typed so far."""
-    needle = typed.strip().lower()
+    needle = typed[:TYPED_LIMIT].strip().lower()
     return [topic for topic in known if needle in topic][:limit]
+
+
+def choices(pairs: Iterable[tuple[str, str]]) -> list[app_commands.Choice[str]]:
+    """Autocomplete choices Discord accepts: at most 25, names cut to 100 characters with an
+    ellipsis; a value over 100 characters could not be sent back, so it is not offered."""
+    offered = [
+        app_commands.Choice(name=truncate(name, CHOICE_LIMIT), value=value)
+        for name, value in pairs
+        if value and len(value) <= CHOICE_LIMIT
+    ]
+    return offered[:MAX_CHOICES]
+
+
+def is_admin(interaction: discord.Interaction) -> bool:
+    """The admin check of :mod:`bot.checks`, for autocomplete: an admin-only option suggests
+    nothing (not even the names of the server's banks) to anyone else."""
+    perms = interaction.permissions
+    return bool(perms.manage_guild or perms.administrator)

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bank import BankError, load_bank_text
 from bank.loader import MAX_FILE_BYTES, slugify
 from bank.schema import Item
+from bot import options
 from bot.catalogs import POOL_SETTING
 from bot.checks import admin_only
 from bot.errors import UserError
@@ -224,8 +225,11 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild is not None
+        if not options.is_admin(interaction):
+            return []
+        typed = current[: options.TYPED_LIMIT].strip().lower()
         names = [b.name for b in await banks.custom_banks(self.bot.db, interaction.guild.id)]
-        return [app_commands.Choice(name=n, value=n) for n in names if current.lower() in n][:25]
+        return options.choices((n, n) for n in names if typed in n)
 
     @app_commands.command(name="use", description="Choose the topics of daily posts and duels")
     @app_commands.describe(topics="Comma-separated topics, or `all`")

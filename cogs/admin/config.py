@@ -88,8 +88,7 @@ class ConfigCog(commands.GroupCog, name="Config", group_name="config"):
     async def key_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [
-            app_commands.Choice(name=name, value=name)
-            for name in SETTINGS
-            if current.lower() in name
-        ][:25]
+        if not options.is_admin(interaction):
+            return []
+        typed = current[: options.TYPED_LIMIT].strip().lower()
+        return options.choices((name, name) for name in SETTINGS if typed in name)

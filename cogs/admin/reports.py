@@ -8,15 +8,15 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 from discord.ext import commands
-from rapidfuzz import fuzz, process
 
+from bot import options, search
 from bot.checks import admin_only, require_admin
 from bot.errors import UserError, guarded, send_ephemeral
 from bot.ui import targets
 from bot.ui.embeds import brand_embed, truncate
 from bot.ui.report import PREFIX as REPORT_PREFIX
 from bot.ui.report import REASON_LIMIT
-from db import banks
+from db import banks, practice
 
 if TYPE_CHECKING:
     from bot.client import QuizBot
@@ -75,7 +75,10 @@ class ReportCog(commands.Cog, name="Reports"):
         if not reason:
             raise UserError("Say briefly what is wrong with the question.")
         if await self.bot.catalogs.get(interaction.guild.id, item_id) is None:
-            raise UserError(f"There is no question `{item_id}` in this server.")
+            raise UserError(
+                f"There is no question `{truncate(item_id, 80)}` in this server. Type a few "
+                "words of it and pick one of the suggestions."
+            )
         report_id = await banks.add_report(
             self.bot.db, interaction.guild.id, item_id, interaction.user.id,
             reason[:REASON_LIMIT], self.bot.clock.time(),
@@ -100,15 +103,14 @@ class ReportCog(commands.Cog, name="Reports"):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild is not None
-        catalog = await self.bot.catalogs.usable(interaction.guild.id)
-        if not current.strip():
+        if not search.bounded(current):
             return []
-        prompts = {item.id: f"{item.id} {item.prompt}" for item in catalog}
-        found = process.extract(current, prompts, scorer=fuzz.WRatio, limit=25)
-        return [
-            app_commands.Choice(name=truncate(catalog.get(key).prompt, 100), value=key)  # type: ignore[union-attr]
-            for _, _, key in found
-        ]
+        catalog = await self.bot.catalogs.usable(interaction.guild.id)
+        # A question in play may be reported (it may be the wrong one), but it is found by
+        # its prompt only: its explanation would let a search confirm its answer.
+        in_play = await practice.items_in_play(self.bot.db)
+        found = await search.search(catalog, current, self.bot.run_blocking, prompt_only=in_play)
+        return options.choices((q.prompt, q.item_id) for q in found)
 
     @app_commands.command(name="reports", description="Open question reports (admins)")
     @app_commands.default_permissions(manage_guild=True)

@@ -11,9 +11,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bank.catalog import Catalog
 from bank.schema import LEVELS, Item
-from bot import options
+from bot import options, search
 from bot.errors import UserError, send_ephemeral
 from bot.events import ItemAnswered
 from bot.ui import answer, targets
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_CACHED_INDEXES = 32  # one search index per server catalog in use
-
 
 class PracticeCog(commands.Cog, name="Practice"):
     """Private practice and spaced-repetition review."""
@@ -43,7 +40,6 @@ class PracticeCog(commands.Cog, name="Practice"):
     def __init__(self, bot: QuizBot) -> None:
         self.bot = bot
         self.play = PracticePlay(bot)
-        self._indexes: dict[int, tuple[Catalog, rules.QuestionIndex]] = {}
 
     async def cog_load(self) -> None:
         answer.register(self.bot, PREFIX, self.play)
@@ -110,9 +106,7 @@ class PracticeCog(commands.Cog, name="Practice"):
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild is not None
         topics = (await self.bot.catalogs.usable(interaction.guild.id)).topics()
-        return [
-            app_commands.Choice(name=t, value=t) for t in options.matching_topics(topics, current)
-        ]
+        return options.choices((t, t) for t in options.matching_topics(topics, current))
 
     @app_commands.command(name="review", description="Your due review cards, one at a time")
     @app_commands.guild_only()
@@ -152,10 +146,12 @@ class PracticeCog(commands.Cog, name="Practice"):
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
         assert interaction.guild is not None
-        index = await self._index(interaction.guild.id)
+        if not search.bounded(current):
+            return []
+        catalog = await self.bot.catalogs.usable(interaction.guild.id)
         in_play = await queries.items_in_play(self.bot.db)
-        found = index.search(current, limit=25, exclude=in_play)
-        return [app_commands.Choice(name=truncate(q.prompt, 100), value=q.item_id) for q in found]
+        found = await search.search(catalog, current, self.bot.run_blocking, exclude=in_play)
+        return options.choices((q.prompt, q.item_id) for q in found)
 
     @question.command(name="random", description="A random question; its answer stays hidden")
     @app_commands.describe(topic="Only questions from this topic")
@@ -183,17 +179,3 @@ class PracticeCog(commands.Cog, name="Practice"):
         await interaction.response.send_message(
             embed=lookup_screen(item), view=lookup_view(item), ephemeral=True
         )
-
-    async def _index(self, guild_id: int) -> rules.QuestionIndex:
-        """The search index of the server's catalog, built once per catalog version."""
-        catalog = await self.bot.catalogs.usable(guild_id)
-        cached = self._indexes.get(id(catalog))
-        if cached is not None and cached[0] is catalog:
-            return cached[1]
-        searchable = [rules.Searchable(i.id, i.prompt, i.explanation) for i in catalog]
-        # Tens of milliseconds for the built-in bank, more with big imports: off the loop.
-        index = await self.bot.run_blocking(rules.QuestionIndex, searchable)
-        if len(self._indexes) >= MAX_CACHED_INDEXES:
-            self._indexes.clear()
-        self._indexes[id(catalog)] = (catalog, index)
-        return index

@@ -1,5 +1,5 @@
 """A practice session as pure rules: where the member is, what they may press next, how the
-run went, which questions to ask and which questions a search means.
+run went, and which questions to ask.
 
 No Discord and no database here; the cog rebuilds a :class:`Progress` from the stored session
 on every click, so a restart loses nothing.
@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 
-from rapidfuzz import fuzz, process, utils
+# The search the /question search autocomplete runs lives in bot/ (/report uses it too).
+from bot.search import QuestionIndex, Searchable
+
+__all__ = ["QuestionIndex", "Searchable"]  # re-exported for the session's tests
 
 DEFAULT_QUESTIONS = 5
 MAX_QUESTIONS = 20
@@ -149,85 +152,3 @@ def pick_items(
     rng.shuffle(fresh)
     rng.shuffle(known)
     return (fresh + known)[:count]
-
-
-# -- finding a question by what a member types --------------------------------------------------
-
-WORD_CUTOFF = 70  # how alike two words must be (rapidfuzz ratio, 0-100) to count as one
-MATCH_CUTOFF = 60.0  # how well a question must match the whole search to be offered
-EXPLANATION_WEIGHT = 0.8  # a match in the explanation counts less than one in the prompt
-
-
-@dataclass(frozen=True)
-class Searchable:
-    item_id: str
-    prompt: str
-    explanation: str
-
-
-class QuestionIndex:
-    """Typo-tolerant search over prompts (and, weighted down, explanations).
-
-    Each word typed is matched to the most alike word of a question (rapidfuzz ratio, so
-    "retreival" finds "retrieval"; the last word may be unfinished, so it also matches words
-    it begins). A question scores the mean over the words typed, so it must match all of them
-    to rank first; ties go to the closer whole prompt. Explanations count because they name
-    what a prompt abbreviates: "In RAG, what does the R stand for?" never says "retrieval".
-    """
-
-    def __init__(self, items: Iterable[Searchable]) -> None:
-        self.items = list(items)
-        self._words: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for number, item in enumerate(self.items):
-            weights: dict[str, float] = {}
-            for word in _words(item.explanation):
-                weights[word] = EXPLANATION_WEIGHT
-            for word in _words(item.prompt):
-                weights[word] = 1.0
-            for word, weight in weights.items():
-                self._words[word].append((number, weight))
-        self._vocabulary = list(self._words)
-
-    def search(
-        self, query: str, limit: int = 25, exclude: Collection[str] = ()
-    ) -> list[Searchable]:
-        """The questions that match ``query``, best first."""
-        typed = _words(query)
-        if not typed:
-            return []
-        totals: defaultdict[int, float] = defaultdict(float)
-        for position, word in enumerate(typed):
-            best: dict[int, float] = {}
-            for known, similarity in self._similar(word, last=position == len(typed) - 1):
-                for number, weight in self._words[known]:
-                    best[number] = max(best.get(number, 0.0), similarity * weight)
-            for number, value in best.items():
-                totals[number] += value
-        processed = utils.default_process(query)
-        ranked = sorted(
-            (
-                (-total / len(typed), -fuzz.WRatio(processed, self.items[number].prompt,
-                                                   processor=utils.default_process), number)
-                for number, total in totals.items()
-                if total / len(typed) >= MATCH_CUTOFF
-                and self.items[number].item_id not in exclude
-            ),
-        )  # fmt: skip
-        return [self.items[number] for _, _, number in ranked[:limit]]
-
-    def _similar(self, word: str, *, last: bool) -> list[tuple[str, float]]:
-        found = {
-            known: score
-            for known, score, _ in process.extract(
-                word, self._vocabulary, scorer=fuzz.ratio, score_cutoff=WORD_CUTOFF, limit=None
-            )
-        }
-        if last and len(word) >= 3:  # the member may still be typing it
-            for known in self._vocabulary:
-                if known.startswith(word):
-                    found[known] = 100.0
-        return list(found.items())
-
-
-def _words(text: str) -> list[str]:
-    return list(dict.fromkeys(utils.default_process(text).split()))

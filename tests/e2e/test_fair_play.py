@@ -190,3 +190,78 @@ async def step_last(d: OfflineDiscord, member: FakeMember, reply: Reply) -> None
     assert isinstance(item, TrueFalseItem)
     verdict = await d.click(member, reply.message, label=str(item.answer))
     assert verdict.embeds[0].title == "Correct"
+
+
+# -- autocomplete: bounded, never a giveaway ------------------------------------------------
+
+LONG_PROMPTS = """\
+topic: long-prompts
+title: Questions with long prompts
+items:
+""" + "".join(
+    f"""\
+  - id: long-prompt-{n}
+    kind: truefalse
+    level: beginner
+    prompt: "Statement {n} about {"a very long and winding subject " * 8}is true."
+    answer: true
+    explanation: Number {n}.
+"""
+    for n in range(1, 4)
+)
+
+
+async def test_autocomplete_names_fit_discord_and_huge_queries_are_cut(d: OfflineDiscord) -> None:
+    mod = d.member("mod", admin=True)
+    imported = await d.slash(
+        mod, "bank import", file=d.attachment("long.yaml", LONG_PROMPTS.encode())
+    )
+    assert "Imported" in imported.content, imported.content
+    alice = d.member("alice")
+    for command, option in (("question search", "text"), ("report", "question")):
+        found = await d.autocomplete(alice, command, option, **{option: "winding subject"})
+        assert {c["value"] for c in found} == {f"long-prompt-{n}" for n in range(1, 4)}, command
+        assert all(len(c["name"]) == 100 and c["name"].endswith("…") for c in found)
+        # Discord sends up to 6,000 characters; the first words still find the question.
+        huge = "diffusion model " + "generate " * 700
+        assert len(huge) > 6000 - 100
+        typed = await d.autocomplete(alice, command, option, **{option: huge[:6000]})
+        assert typed[0]["value"] == "t-long-diffusion", command
+
+
+async def test_report_autocomplete_finds_a_question_in_play_by_its_prompt_only(
+    d: OfflineDiscord,
+) -> None:
+    channel = await setup_daily(d, topics="t-quick")
+    await next_post(d, channel)
+    daily = d.bot.catalog.get(await open_daily_item(d))
+    assert daily is not None
+    prompt_words = set(daily.prompt.lower().replace("?", " ").replace(",", " ").split())
+    giveaway = " ".join(
+        w for w in daily.explanation.lower().rstrip(".").split() if w not in prompt_words
+    )
+    alice = d.member("alice")
+
+    async def offered(text: str) -> list[str]:
+        return [
+            c["value"] for c in await d.autocomplete(alice, "report", "question", question=text)
+        ]
+
+    assert daily.id in await offered(daily.prompt)  # it may be reported while it is open ...
+    assert daily.id not in await offered(giveaway)  # ... but its explanation finds nothing
+    await d.advance(days=1)  # revealed (the next post is another question)
+    if await open_daily_item(d) != daily.id:
+        assert daily.id in await offered(giveaway)
+
+
+async def test_admin_only_autocomplete_offers_nothing_to_members(d: OfflineDiscord) -> None:
+    mod = d.member("mod", admin=True)
+    await d.slash(mod, "bank import", file=d.attachment("long.yaml", LONG_PROMPTS.encode()))
+    alice = d.member("alice")
+    assert await d.autocomplete(mod, "bank export", "name", name="long") == [
+        {"name": "long", "value": "long"}
+    ]
+    assert await d.autocomplete(alice, "bank export", "name", name="long") == []
+    assert await d.autocomplete(alice, "bank remove", "name", name="") == []
+    assert await d.autocomplete(mod, "config set", "key", key="duel_r", value="")
+    assert await d.autocomplete(alice, "config set", "key", key="duel_r", value="") == []
