@@ -52,6 +52,46 @@ def _common_properties() -> dict[str, Any]:
             "description": 'Seed file prefix and question label, like "002:Q13".',
         },
         "tags": _text_list("Free-form tags."),
+        "image": {
+            "type": "string",
+            "pattern": "^https://[^\\s/]+\\.[^\\s/]+/\\S*$",
+            "description": "A picture shown with the prompt: an https link.",
+        },
+    }
+
+
+def _red_list_schema() -> dict[str, Any]:
+    """A Red-DiscordBot trivia list, as the loader accepts it (Red's own rules)."""
+    number = {"type": "number"}
+    flag = {"type": "boolean"}
+    return {
+        "type": "object",
+        "description": "A Red-DiscordBot trivia list: each question maps to its answers.",
+        "not": {"anyOf": [{"required": [key]} for key in ("topic", "title", "items")]},
+        "minProperties": 1,
+        "properties": {
+            "$schema": {"type": "string"},
+            "AUTHOR": {"type": "string", "minLength": 1, "maxLength": 1000},
+            "DESCRIPTION": {"type": "string", "minLength": 1, "maxLength": 200},
+            "CONFIG": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "max_score": {"type": "integer", "minimum": 1},
+                    "timeout": {**number, "exclusiveMinimum": 0},
+                    "delay": {**number, "minimum": 4},
+                    "bot_plays": flag,
+                    "reveal_answer": flag,
+                    "payout_multiplier": {**number, "minimum": 0},
+                    "use_spoilers": flag,
+                },
+            },
+        },
+        "additionalProperties": {
+            "type": "array",
+            "minItems": 1,
+            "items": {"type": ["string", "number", "boolean"]},
+        },
     }
 
 
@@ -132,5 +172,7 @@ def bank_json_schema() -> dict[str, Any]:
         "definitions": {
             "item": _item_schema(),
             **{kind: _kind_schema(kind) for kind in rules.KINDS},
+            # A Red trivia list, for editors that pick it by file (the loader reads both).
+            "red-list": _red_list_schema(),
         },
     }

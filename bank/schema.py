@@ -121,7 +121,7 @@ MAX_TEXT_CHARS = 1000  # prompts and explanations: an embed stays readable
 MIN_CHOICES, MAX_CHOICES = 2, len(LETTERS)
 
 COMMON_REQUIRED: tuple[str, ...] = ("id", "kind", "level", "prompt", "explanation")
-COMMON_OPTIONAL: tuple[str, ...] = ("source", "tags")
+COMMON_OPTIONAL: tuple[str, ...] = ("source", "tags", "image")
 KIND_REQUIRED: dict[str, tuple[str, ...]] = {
     "short": ("answers",),
     "mcq": ("choices", "answer"),

@@ -32,6 +32,8 @@ def question_embed(item: Item, title: str) -> discord.Embed:
     embed.add_field(name="Topic", value=item.topic)
     embed.add_field(name="Level", value=item.level)
     embed.set_footer(text=KIND_HINTS[item.kind])
+    if item.image is not None:
+        embed.set_image(url=item.image)
     return embed
 
 
@@ -47,6 +49,8 @@ def answer_embed(item: Item, title: str) -> discord.Embed:
     embed = discord.Embed(title=truncate(title, 256), colour=BRAND_COLOUR)
     embed.add_field(name="Answer", value=truncate(answer_summary(item), 1024), inline=False)
     embed.add_field(name="Why", value=truncate(item.explanation, 1024), inline=False)
+    if item.author is not None:
+        embed.set_footer(text=truncate(f"Question by {item.author}", 2048))
     return embed
 
 
