@@ -32,6 +32,7 @@ BENCHMARKS = {
     "leaderboard": 0.3,
     "startup": 1.0,
     "scheduler": 0.2,
+    "daily_storm": 1.0,
     "autocomplete": 1.0,
 }
 

@@ -15,6 +15,7 @@ TINY = {
     "leaderboard": 0.01,
     "startup": 0.01,
     "scheduler": 0.005,
+    "daily_storm": 0.01,
     "autocomplete": 0.01,
 }
 
