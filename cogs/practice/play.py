@@ -222,6 +222,11 @@ class PracticePlay:
         self, interaction: discord.Interaction, session_id: int, position: int
     ) -> None:
         session, progress = await self._load(interaction, session_id)
+        if progress.current == position + 1 and progress.screen is rules.Screen.QUESTION:
+            # That Next was stored but its screen never reached Discord (a failed response):
+            # show where the member is instead of refusing the only button they have.
+            await self._show_question(interaction, session, note=None)
+            return
         self._check(progress.check_next, position)
         if progress.is_last:
             await self._finish(interaction, session)
