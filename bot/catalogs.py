@@ -120,6 +120,8 @@ class GuildCatalogs:
         """Items for daily posts and duels: the server's pool, narrowed by the filters given."""
         pool = set(await self.pool_topics(guild_id))
         wanted = [t for t in topics if t in pool] if topics else sorted(pool)
+        if not wanted:  # filters outside the pool match nothing (an empty filter means all)
+            return []
         return (await self.usable(guild_id)).select(topics=wanted, levels=levels, kinds=kinds)
 
     async def _custom_items(self, guild_id: int) -> list[Item]:

@@ -14,6 +14,7 @@ from bot.ui.embeds import truncate
 MESSAGE_LIMIT = 1900  # room under Discord's 2,000 characters when a server has many topics
 CHOICE_LIMIT = 100  # Discord's longest autocomplete choice name and string value
 MAX_CHOICES = 25  # Discord's most choices in one autocomplete answer
+FIELD_LIMIT = 1024  # Discord's longest embed field value
 TYPED_LIMIT = 100  # characters of an autocomplete query looked at (Discord sends up to 6,000)
 
 
@@ -51,6 +52,35 @@ def matching_topics(known: Sequence[str], typed: str, limit: int = 25) -> list[s
     """Autocomplete: the topics containing what was typed so far."""
     needle = typed[:TYPED_LIMIT].strip().lower()
     return [topic for topic in known if needle in topic][:limit]
+
+
+def topics_in_use(daily: Sequence[str], pool: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The topics daily posts actually draw from, and the daily topics left out of them.
+
+    Two settings narrow daily posts: the daily topics (``/daily setup topics``, ``/config
+    daily_topics``: one stored value) and the server's pool (``/bank use``, which duels share).
+    Posting takes the daily topics that are in the pool; no daily topics means the pool."""
+    if not daily:
+        return list(pool), []
+    return [t for t in daily if t in pool], [t for t in daily if t not in pool]
+
+
+def describe_topics_in_use(daily: Sequence[str], pool: Sequence[str]) -> str:
+    """What ``/daily status`` shows for topics: what posting will use, and why if it differs
+    from what was set."""
+    used, left_out = topics_in_use(daily, pool)
+    if not daily:
+        text = f"all in the pool: {', '.join(used)}" if used else "none (the pool is empty)"
+    elif not left_out:
+        text = ", ".join(used)
+    else:
+        missing = ", ".join(left_out)
+        reason = (
+            f"{missing} {'is' if len(left_out) == 1 else 'are'} set but not in the "
+            "`/bank use` pool or without questions"
+        )
+        text = f"{', '.join(used)} ({reason})" if used else f"none: {reason}, so nothing posts"
+    return truncate(text, FIELD_LIMIT)
 
 
 def choices(pairs: Iterable[tuple[str, str]]) -> list[app_commands.Choice[str]]:

@@ -18,8 +18,8 @@ from bot.catalogs import POOL_SETTING
 from bot.checks import admin_only
 from bot.errors import UserError
 from bot.ui.confirm import Confirm
-from bot.ui.embeds import brand_embed, chunk_lines
-from db import banks, guilds
+from bot.ui.embeds import brand_embed, chunk_lines, truncate
+from db import banks, daily, guilds
 
 if TYPE_CHECKING:
     from bot.client import QuizBot
@@ -238,16 +238,27 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         assert interaction.guild is not None
         guild_id = interaction.guild.id
         known = (await self.bot.catalogs.usable(guild_id)).topics()
-        chosen = [] if topics.strip().lower() == "all" else [
-            t.strip().lower() for t in topics.split(",") if t.strip()
-        ]  # fmt: skip
-        unknown = [topic for topic in chosen if topic not in known]
-        if unknown:
-            raise UserError(f"Unknown topic {', '.join(unknown)}. Topics: {', '.join(known)}.")
-        await guilds.set_setting(
-            self.bot.db, guild_id, POOL_SETTING, sorted(set(chosen)), self.bot.clock.time()
-        )
-        shown = ", ".join(sorted(set(chosen))) or "every topic"
+        chosen = sorted(options.split_list(topics))
+        options.check_topics(chosen, known)
+        # The daily topics narrow this pool; a pool that leaves some of them out would drop
+        # them silently, so the admin chooses which of the two settings to change.
+        schedule = await daily.get_schedule(self.bot.db, guild_id)
+        daily_topics = list(schedule.topics) if schedule else []
+        _, left_out = options.topics_in_use(daily_topics, chosen or known)
+        if left_out:
+            raise UserError(truncate(
+                f"Daily posts are set to the topics {', '.join(daily_topics)} (`/daily setup` "
+                f"or `/config daily_topics`); this pool would leave out "
+                f"{', '.join(left_out)}. Include {'it' if len(left_out) == 1 else 'them'}, or "
+                "change `daily_topics` first with `/config set daily_topics`.",
+                options.MESSAGE_LIMIT,
+            ))  # fmt: skip
+        await guilds.set_setting(self.bot.db, guild_id, POOL_SETTING, chosen, self.bot.clock.time())
+        shown = ", ".join(chosen) or "every topic"
+        used, _ = options.topics_in_use(daily_topics, chosen or known)
+        daily_note = f" Daily posts use: {', '.join(used)}." if schedule else ""
         await interaction.response.send_message(
-            f"Daily posts and duels now use: {shown}.", ephemeral=True
-        )
+            truncate(f"Daily posts and duels now use: {shown}.{daily_note}",
+                             options.MESSAGE_LIMIT),
+            ephemeral=True,
+        )  # fmt: skip

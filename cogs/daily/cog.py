@@ -123,15 +123,19 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
     async def timezone_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=z, value=z) for z in rounds.zone_suggestions(current)]
+        if not options.is_admin(interaction):  # /daily setup is for admins
+            return []
+        return options.choices((z, z) for z in rounds.zone_suggestions(current[:64]))
 
     @app_commands.command(name="status", description="Show the daily question settings")
     @admin_only
     async def status(self, interaction: discord.Interaction) -> None:
         schedule = await self._require_schedule(interaction)
         latest = await queries.latest_post(self.bot.db, schedule.guild_id)
+        usable = (await self.bot.catalogs.usable(schedule.guild_id)).topics()
+        pool = [t for t in await self.bot.catalogs.pool_topics(schedule.guild_id) if t in usable]
         await interaction.response.send_message(
-            embed=embeds.status_embed(schedule, latest), ephemeral=True
+            embed=embeds.status_embed(schedule, latest, pool), ephemeral=True
         )
 
     @app_commands.command(name="pause", description="Stop posting until resumed")

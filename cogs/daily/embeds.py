@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import discord
 
 from bank.grading import Grade
 from bank.schema import Item
+from bot import options
 from bot.ui.embeds import brand_embed, timestamp
 from bot.ui.question import answer_embed, question_embed, verdict_embed
 from db import daily as queries
@@ -30,7 +33,9 @@ def reveal_embed(item: Item, post: queries.PostRow, results: queries.PostResults
     return embed
 
 
-def status_embed(schedule: queries.ScheduleRow, latest: queries.PostRow | None) -> discord.Embed:
+def status_embed(
+    schedule: queries.ScheduleRow, latest: queries.PostRow | None, pool: Sequence[str] = ()
+) -> discord.Embed:
     embed = brand_embed("Daily question")
     embed.add_field(name="Channel", value=f"<#{schedule.channel_id}>")
     embed.add_field(name="Time", value=f"{schedule.post_time} {schedule.timezone}")
@@ -42,7 +47,8 @@ def status_embed(schedule: queries.ScheduleRow, latest: queries.PostRow | None) 
             value=f"{timestamp(schedule.next_post_at, 'F')} ({timestamp(schedule.next_post_at)})",
         )
     embed.add_field(name="Levels", value=", ".join(schedule.levels) or "all")
-    embed.add_field(name="Topics", value=", ".join(schedule.topics) or "all")
+    # What posting will draw from: the daily topics inside the /bank use pool.
+    embed.add_field(name="Topics", value=options.describe_topics_in_use(schedule.topics, pool))
     embed.add_field(name="Ping", value=f"<@&{schedule.role_id}>" if schedule.role_id else "no")
     embed.add_field(name="Reveal", value=schedule.reveal.replace("_", " "))
     if latest is not None:

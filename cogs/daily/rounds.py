@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import Enum
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 MISSED_POST_GRACE = timedelta(hours=6)
 MAX_STREAK_BONUS = 5
@@ -53,7 +54,10 @@ _ZONES: frozenset[str] | None = None
 def _zone_names() -> frozenset[str]:
     global _ZONES
     if _ZONES is None:
-        _ZONES = frozenset(available_timezones())
+        # Only the zones the tzdata package ships: available_timezones() also reads the
+        # machine's zoneinfo folder, with names such as `localtime` that differ per machine.
+        shipped = (resources.files("tzdata") / "zones").read_text(encoding="utf-8").split()
+        _ZONES = frozenset(shipped)
     return _ZONES
 
 

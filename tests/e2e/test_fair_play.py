@@ -265,3 +265,68 @@ async def test_admin_only_autocomplete_offers_nothing_to_members(d: OfflineDisco
     assert await d.autocomplete(alice, "bank remove", "name", name="") == []
     assert await d.autocomplete(mod, "config set", "key", key="duel_r", value="")
     assert await d.autocomplete(alice, "config set", "key", key="duel_r", value="") == []
+
+
+# -- one source of truth for the daily filters ----------------------------------------------
+
+
+def status_topics(reply: Reply) -> str:
+    embed = reply.embeds[0]
+    return next(f.value for f in embed.fields if f.name == "Topics")
+
+
+async def test_bank_use_cannot_silently_drop_the_daily_topics(d: OfflineDiscord) -> None:
+    mod = d.member("mod", admin=True)
+    await setup_daily(d, topics="t-quick")
+    refused = await d.slash(mod, "bank use", topics="t-rotation")
+    assert refused.ephemeral and "leave out t-quick" in refused.content
+    assert "/config set daily_topics" in refused.content
+    assert status_topics(await d.slash(mod, "daily status")) == "t-quick"
+
+    both = await d.slash(mod, "bank use", topics="t-rotation, t-quick")
+    assert "Daily posts and duels now use: t-quick, t-rotation" in both.content
+    assert "Daily posts use: t-quick." in both.content
+    # /config daily_topics and /daily setup only take topics of the pool.
+    outside = await d.slash(mod, "config set", key="daily_topics", value="t-long")
+    assert outside.ephemeral and "Unknown topic t-long" in outside.content
+    again = await d.slash(mod, "daily setup", channel=d.channel("daily"), time="09:00",
+                          timezone="UTC", topics="t-long")  # fmt: skip
+    assert "Unknown topic t-long" in again.content
+    await d.slash(mod, "config set", key="daily_topics", value="all")
+    assert status_topics(await d.slash(mod, "daily status")) == (
+        "all in the pool: t-quick, t-rotation"
+    )
+    for _ in range(4):  # every post comes from the pool
+        await next_post(d, d.channel("daily"))
+    posted = [row[0] for row in await d.db.fetchall("SELECT item_id FROM daily_posts")]
+    topics = {item.topic for item in map(d.bot.catalog.get, posted) if item is not None}
+    assert len(posted) == 4
+    assert topics <= {"t-quick", "t-rotation"}
+
+
+async def test_status_shows_daily_topics_that_lost_their_questions(d: OfflineDiscord) -> None:
+    mod = d.member("mod", admin=True)
+    club = "topic: our-club\ntitle: Club\nitems:\n" + "".join(
+        f"  - {{id: club-{n}, kind: truefalse, level: beginner, prompt: Club fact {n}., "
+        f"answer: true, explanation: Fact {n}.}}\n"
+        for n in range(1, 3)
+    )
+    await d.slash(mod, "bank import", file=d.attachment("club.yaml", club.encode()))
+    await setup_daily(d, topics="our-club, t-quick")
+    removing = await d.slash(mod, "bank remove", name="club")
+    await d.click(mod, removing.message, label="Remove")
+    shown = status_topics(await d.slash(mod, "daily status"))
+    assert shown.startswith("t-quick (our-club is set but not in the `/bank use` pool")
+
+
+async def test_zones_come_only_from_the_shipped_tzdata(d: OfflineDiscord) -> None:
+    mod = d.member("mod", admin=True)
+    for zone in ("localtime", "posixrules", "Mars/Olympus"):
+        refused = await d.slash(mod, "daily setup", channel=d.channel("daily"), time="09:00",
+                                timezone=zone)  # fmt: skip
+        assert refused.ephemeral and f"`{zone}` is not a time zone I know" in refused.content
+    assert await d.autocomplete(mod, "daily setup", "timezone", timezone="localt") == []
+    assert await d.autocomplete(d.member("alice"), "daily setup", "timezone", timezone="") == []
+    ok = await d.slash(mod, "daily setup", channel=d.channel("daily"), time="09:00",
+                       timezone="europe/berlin")  # fmt: skip
+    assert "Daily question set" in ok.content and "Europe/Berlin" in ok.content
