@@ -30,6 +30,9 @@ class Settings:
     log_level: str = "INFO"
     dev_guild_id: int | None = None
     proxy: str | None = None  # an HTTP proxy for every connection to Discord
+    # None: as many shards as Discord recommends (GET /gateway/bot), all in this process.
+    shard_count: int | None = None
+    shard_ids: tuple[int, ...] | None = None  # None: every shard; set with shard_count
     token: str | None = field(default=None, repr=False)  # repr=False: never printed or logged
 
     def __post_init__(self) -> None:
@@ -37,6 +40,18 @@ class Settings:
             raise ConfigError(
                 f"log_level: {self.log_level!r} is not one of {', '.join(LOG_LEVELS)}"
             )
+        if self.shard_ids is not None:
+            if self.shard_count is None:
+                raise ConfigError(
+                    "shard_ids: also set shard_count (QUIZBOT_SHARD_COUNT): which shards a "
+                    "process owns only means something out of a known total"
+                )
+            outside = [i for i in self.shard_ids if i >= self.shard_count]
+            if outside:
+                raise ConfigError(
+                    f"shard_ids: {outside[0]} is not below shard_count {self.shard_count} "
+                    f"(shards are numbered 0 to {self.shard_count - 1})"
+                )
 
     @property
     def log_level_number(self) -> int:
@@ -77,12 +92,48 @@ def _parse_proxy(value: Any) -> str | None:
     return text
 
 
+MAX_SHARDS = 100_000  # far past any bot; a typo such as 10000000 is refused, not honoured
+
+
+def _parse_shard_count(value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    text = str(value).strip()
+    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= MAX_SHARDS:
+        raise ValueError(f"{value!r} is not a number of shards (1 to {MAX_SHARDS})")
+    return int(text)
+
+
+def _parse_shard_ids(value: Any) -> tuple[int, ...] | None:
+    """``0-3``, ``0,2``, ``0-3,8`` (or a YAML list of ids); refused: blanks, negatives,
+    reversed ranges and repeats, each named."""
+    if value is None or value == "":
+        return None
+    parts = [str(v) for v in value] if isinstance(value, list) else str(value).split(",")
+    ids: list[int] = []
+    for raw in parts:
+        part = raw.strip()
+        first, dash, last = part.partition("-")
+        if not first.strip().isdigit() or (dash and not last.strip().isdigit()):
+            raise ValueError(f"{part!r} is not a shard id or range (e.g. 0-3 or 0,2)")
+        low, high = int(first), int(last) if dash else int(first)
+        if high < low:
+            raise ValueError(f"{part!r} is a range that runs backwards (write {high}-{low})")
+        for shard in range(low, high + 1):
+            if shard in ids:
+                raise ValueError(f"shard {shard} is listed twice")
+            ids.append(shard)
+    return tuple(sorted(ids))
+
+
 PARSERS = {
     "database": ("QUIZBOT_DATABASE", _parse_path),
     "bank": ("QUIZBOT_BANK", _parse_path),
     "log_level": ("QUIZBOT_LOG_LEVEL", _parse_level),
     "dev_guild_id": ("QUIZBOT_DEV_GUILD_ID", _parse_snowflake),
     "proxy": ("QUIZBOT_PROXY", _parse_proxy),
+    "shard_count": ("QUIZBOT_SHARD_COUNT", _parse_shard_count),
+    "shard_ids": ("QUIZBOT_SHARD_IDS", _parse_shard_ids),
 }
 assert set(PARSERS) == {f.name for f in fields(Settings)} - {"token"}
 

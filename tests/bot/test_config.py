@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -95,3 +96,45 @@ def test_proxy_from_environment() -> None:
     assert settings().proxy is None
     s = settings(environ={"QUIZBOT_PROXY": "http://proxy.internal:3128"})
     assert s.proxy == "http://proxy.internal:3128"
+
+
+def test_shards_default_to_discords_recommendation() -> None:
+    s = settings()
+    assert (s.shard_count, s.shard_ids) == (None, None)
+
+
+@pytest.mark.parametrize(
+    ("ids", "expected"),
+    [("0-3", (0, 1, 2, 3)), ("0,2", (0, 2)), (" 4-5, 0 ", (0, 4, 5)), ("7", (7,))],
+)
+def test_shard_ids_from_environment(ids: str, expected: tuple[int, ...]) -> None:
+    s = settings(environ={"QUIZBOT_SHARD_COUNT": "8", "QUIZBOT_SHARD_IDS": ids})
+    assert s.shard_count == 8
+    assert s.shard_ids == expected
+
+
+def test_shard_ids_as_a_yaml_list(tmp_path: Path) -> None:
+    config = tmp_path / "config.yaml"
+    config.write_text("shard_count: 4\nshard_ids: [1, 3]\n")
+    assert settings(config_path=config).shard_ids == (1, 3)
+
+
+@pytest.mark.parametrize(
+    ("environ", "message"),
+    [
+        ({"QUIZBOT_SHARD_COUNT": "0"}, "shard_count: '0' is not a number of shards"),
+        ({"QUIZBOT_SHARD_COUNT": "four"}, "shard_count: 'four' is not a number of shards"),
+        ({"QUIZBOT_SHARD_IDS": "0-1"}, "shard_ids: also set shard_count"),
+        (
+            {"QUIZBOT_SHARD_COUNT": "4", "QUIZBOT_SHARD_IDS": "2-5"},
+            "4 is not below shard_count 4",
+        ),
+        ({"QUIZBOT_SHARD_COUNT": "4", "QUIZBOT_SHARD_IDS": "3-1"}, "runs backwards (write 1-3)"),
+        ({"QUIZBOT_SHARD_COUNT": "4", "QUIZBOT_SHARD_IDS": "0,0"}, "shard 0 is listed twice"),
+        ({"QUIZBOT_SHARD_COUNT": "4", "QUIZBOT_SHARD_IDS": "0,,1"}, "'' is not a shard id"),
+        ({"QUIZBOT_SHARD_COUNT": "4", "QUIZBOT_SHARD_IDS": "-1"}, "'-1' is not a shard id"),
+    ],
+)
+def test_bad_shard_settings_name_the_problem(environ: dict[str, str], message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        settings(environ=environ)
