@@ -21,6 +21,7 @@ from bot.catalogs import GuildCatalogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import handle_interaction_error
+from bot.pacing import GlobalPacer
 from bot.ratelimits import install as install_http_layer
 from bot.scheduler import Scheduler
 from db.database import Database
@@ -64,10 +65,19 @@ def default_intents() -> discord.Intents:
     return intents
 
 
-class QuizBot(commands.Bot):
+def shard_of(guild_id: int, shard_count: int) -> int:
+    """The shard Discord sends a server's events to (its documented formula)."""
+    return (guild_id >> 22) % shard_count
+
+
+class QuizBot(commands.AutoShardedBot):
     """The bot. ``commands_only=True`` builds one that logs in only to publish its commands
     (``quizbot sync``): its scheduler never starts and accepts no jobs, so nothing is posted
-    or left pending, and its start-up syncs nothing by itself (the caller says where)."""
+    or left pending, and its start-up syncs nothing by itself (the caller says where).
+
+    Sharded always (one shard is the small case): ``settings.shard_count`` or Discord's
+    recommendation, ``settings.shard_ids`` or all of them. Scheduled work follows the shard:
+    a process only schedules for the servers :meth:`owns_guild` says are its own."""
 
     def __init__(
         self,
@@ -79,6 +89,9 @@ class QuizBot(commands.Bot):
         **options: object,
     ) -> None:
         options.setdefault("intents", default_intents())
+        options.setdefault("shard_count", settings.shard_count)
+        if settings.shard_ids is not None:
+            options.setdefault("shard_ids", list(settings.shard_ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -93,14 +106,14 @@ class QuizBot(commands.Bot):
         self.catalog = Catalog(())
         self.catalogs = GuildCatalogs(self.catalog, db, self.run_blocking)
         self.threads_in_flight = 0
+        self.pacer = GlobalPacer(self.clock)
         self.tree.on_error = handle_interaction_error  # type: ignore[method-assign]
 
     async def login(self, token: str) -> None:
         # Here rather than in __init__: the layer wraps whichever request method the client has
-        # by now (the offline harness teaches it its fake session between the two). The pacer
-        # is not installed yet: the fake clock stands still during an interaction, so a burst
-        # of over 45 requests in one interaction would wait forever offline (issue 21 notes).
-        install_http_layer(self.http, self.clock)
+        # by now (the offline harness teaches it its fake session between the two). Only
+        # background work (scheduled jobs) waits for the pacer; a member's request goes at once.
+        install_http_layer(self.http, self.clock, self.pacer)
         await super().login(token)
 
     async def setup_hook(self) -> None:
@@ -111,6 +124,12 @@ class QuizBot(commands.Bot):
         self.catalog = load_catalog(Path(bank_path))
         self.catalogs = GuildCatalogs(self.catalog, self.db, self.run_blocking)
         log.info("Question bank: %d items from %s", len(self.catalog), bank_path)
+        if self.shard_count is None and not self.commands_only:
+            # Known before the cogs load, so that they schedule only this process's servers
+            # (discord.py would otherwise ask only once it connects, after setup_hook).
+            self.shard_count, _, _ = await self.http.get_bot_gateway()
+            log.info("Discord recommends %d shard(s)", self.shard_count)
+        log.info("Shards: %s of %s", self.owned_shards_text(), self.shard_count)
         self.scheduler.start()
         for name in discover_cogs():
             await self.load_extension(name)
@@ -120,6 +139,16 @@ class QuizBot(commands.Bot):
             self.tree.copy_global_to(guild=guild)
             synced = await self.tree.sync(guild=guild)
             log.info("Synced %d commands to dev guild %s", len(synced), guild.id)
+
+    def owns_guild(self, guild_id: int) -> bool:
+        """Whether this process's shards carry the server (so its scheduled work is ours)."""
+        if self.shard_ids is None or self.shard_count is None:
+            return True
+        return shard_of(guild_id, self.shard_count) in self.shard_ids
+
+    def owned_shards_text(self) -> str:
+        ids = self.shard_ids
+        return "all" if ids is None else ",".join(str(i) for i in ids)
 
     def guild_channel(
         self, guild_id: int, channel_id: int

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import contextlib
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextvars import ContextVar
 
 from bot.clock import Clock
 
@@ -15,6 +17,26 @@ log = logging.getLogger(__name__)
 # come through the pacer (login, gateway-driven fetches) and for clock skew.
 DEFAULT_RATE = 45
 WINDOW = 1.0
+
+# True while background work runs (a scheduled post, a reveal, the thread it opens): set by the
+# scheduler around each job, and inherited by every task the job starts. Requests made while
+# answering a member are never marked, so they never queue behind a 09:00 burst.
+_BACKGROUND: ContextVar[bool] = ContextVar("quizbot_background", default=False)
+
+
+def in_background() -> bool:
+    """Whether the running code is background work, which waits for the pacer."""
+    return _BACKGROUND.get()
+
+
+@contextlib.contextmanager
+def background() -> Iterator[None]:
+    """Mark the code in this block (and the tasks it starts) as background work."""
+    token = _BACKGROUND.set(True)
+    try:
+        yield
+    finally:
+        _BACKGROUND.reset(token)
 
 
 class GlobalPacer:
@@ -50,6 +72,15 @@ class GlobalPacer:
             self._sent.append(now)
             return True
         return False
+
+    def record(self) -> None:
+        """Count a request that goes at once (a member is waiting for it) in the window, so
+        the background requests around it make room for it instead of pushing past Discord's
+        limit. It may take the window over ``rate``; the background ones then wait longer."""
+        now = self.clock.time()
+        while self._sent and self._sent[0] <= now - WINDOW:
+            self._sent.popleft()
+        self._sent.append(now)
 
     async def acquire(self, key: Hashable, *, urgent: bool = False) -> None:
         """Return when this request may be sent."""

@@ -32,6 +32,7 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES, EVENT_JOB_MISSED, JobEve
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.clock import Clock, Timer
+from bot.pacing import background
 
 log = logging.getLogger(__name__)
 
@@ -200,10 +201,12 @@ class Scheduler:
             try:
                 # A date trigger without a date fires at apscheduler's own "now"; ids that sort
                 # in hand-over order keep jobs due together in their due order.
+                # apscheduler would check the arguments against the wrapper, which takes any.
+                inspect.signature(entry.func).bind(*entry.args)
                 self._scheduler.add_job(
-                    entry.func,
+                    _run_in_background,
                     "date",
-                    args=entry.args,
+                    args=(entry.func, *entry.args),
                     id=f"{next(self._handed_over):012d}",
                     name=_name(entry.job),
                 )
@@ -216,6 +219,13 @@ class Scheduler:
     def _on_dropped(self, event: JobEvent) -> None:
         # Unreachable with the defaults above; if apscheduler ever drops a job, say so loudly.
         log.error("apscheduler dropped scheduled job %s (event %s)", event.job_id, event.code)
+
+
+async def _run_in_background(func: JobFunc, *args: Any) -> Any:
+    """Run a due job as background work: its requests (and those of the tasks it starts) are
+    paced, so a burst of them never takes the slots a member's answer needs."""
+    with background():
+        return await func(*args)
 
 
 def _name(job: JobKey) -> str:

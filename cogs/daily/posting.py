@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-POSTS_AT_ONCE = 16
+# The global pacer (bot/pacing.py) keeps the request rate; this only bounds how many posts hold
+# database work at once. It is wide enough that posts waiting out a 429 (seconds each) do not
+# leave the pacer's 45 slots a second idle.
+POSTS_AT_ONCE = 256
 REVEAL_RETRY_FOR = 24 * 3600.0  # a reveal has no window: it is retried for a day
 
 

@@ -6,10 +6,11 @@ import asyncio
 from collections import Counter
 from datetime import timedelta
 
-from discord.http import HTTPClient
+from discord.http import HTTPClient, Route
 
-from bot.pacing import GlobalPacer
-from bot.ratelimits import install
+from bot.pacing import GlobalPacer, background, in_background
+from bot.ratelimits import PacedSession, install, paced
+from offline import OfflineDiscord
 from offline.clock import FakeClock
 
 
@@ -83,3 +84,104 @@ async def test_the_bucket_sweep_runs_at_most_once_a_second() -> None:
     await clock.advance(timedelta(seconds=1), settle)
     http.get_ratelimit("channel:new-2")
     assert "channel:7" not in http._buckets
+
+
+class RecordingSession:
+    """Stands where discord.py's aiohttp session would: notes when each request was sent."""
+
+    def __init__(self, clock: FakeClock) -> None:
+        self.clock = clock
+        self.sent: list[tuple[float, str]] = []
+        self.closed = False
+
+    def request(self, method: str, url: str, **kwargs: object) -> RecordingSession:
+        self.sent.append((self.clock.time(), url))
+        return self
+
+    async def __aenter__(self) -> str:
+        return "response"
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+async def test_background_requests_wait_and_a_members_request_goes_at_once() -> None:
+    clock = FakeClock()
+    pacer = GlobalPacer(clock, rate=5)
+    raw = RecordingSession(clock)
+    session = PacedSession(raw, pacer)
+
+    async def send(url: str) -> None:
+        async with session.request("POST", url):
+            pass
+
+    async def scheduled_burst() -> None:
+        with background():
+            await asyncio.gather(*(send(f"/post/{n}") for n in range(12)))
+
+    await send("/command-reply")  # a member first: it counts in the window
+    burst = asyncio.create_task(scheduled_burst())
+    await settle()
+    assert len(raw.sent) == 5  # so only four background posts went; the other eight wait
+    # A member's command while the burst waits is neither queued nor refused by the pacer.
+    await asyncio.wait_for(send("/interaction-followup"), timeout=1)
+    assert raw.sent[-1] == (clock.time(), "/interaction-followup")
+    await drive(clock, [burst])
+    per_second = Counter(int(at - raw.sent[0][0]) for at, _ in raw.sent)
+    # The second member request came on top of a full window (45 of 50 leaves that room).
+    assert [per_second[n] for n in range(3)] == [6, 5, 3]
+    assert pacer.waited == 8
+
+
+async def test_every_send_of_a_retried_request_takes_a_slot() -> None:
+    clock = FakeClock()
+    pacer = GlobalPacer(clock, rate=2)
+    raw = RecordingSession(clock)
+    session = PacedSession(raw, pacer)
+
+    async def request_with_retries(route: object) -> None:
+        # discord.py retries inside one call of request(); each attempt is a send.
+        for _ in range(3):
+            async with session.request("POST", "/channels/1/messages"):
+                pass
+
+    async def job() -> None:
+        with background():
+            await paced(request_with_retries, pacer)(
+                Route("POST", "/channels/{channel_id}/messages", channel_id=1)
+            )
+
+    task = asyncio.create_task(job())
+    await drive(clock, [task])
+    assert [int(at - raw.sent[0][0]) for at, _ in raw.sent] == [0, 0, 1]
+    assert not in_background()  # the mark stays inside the job
+
+
+MESSAGES = "POST /channels/{channel_id}/messages"
+
+
+async def test_the_bots_scheduled_burst_is_paced_and_a_members_request_is_not(
+    offline: OfflineDiscord,
+) -> None:
+    channels = [offline.channel(f"daily-{n}") for n in range(60)]
+
+    async def burst() -> None:
+        # What 60 servers' posts falling due in the same second do: all sent at once.
+        await asyncio.gather(
+            *(offline.bot.get_partial_messageable(c.id).send("Today's question") for c in channels)
+        )
+
+    await offline.advance(seconds=5)  # start-up's own requests leave the window
+    before, start = len(offline.calls), offline.now.timestamp()
+    offline.bot.scheduler.owner("probe").at("burst", offline.now, burst)
+    await offline.settle()
+    posts = [c for c in offline.calls[before:] if c.route == MESSAGES]
+    assert len(posts) == 45  # the pacer's rate; the clock stands still, so 15 wait
+    # Not background work (as a command handler's request): sent now, not behind the 15.
+    await offline.bot.get_partial_messageable(channels[0].id).send("An answer to a member")
+    assert offline.calls[-1].route == MESSAGES and offline.calls[-1].status == 200
+    await offline.advance(seconds=1)
+    posts = [c for c in offline.calls[before:] if c.route == MESSAGES and c.status == 200]
+    assert len(posts) == 61
+    assert {c.fake_at - start for c in posts[:46]} == {0.0}
+    assert {c.fake_at - start for c in posts[46:]} == {1.0}  # the next second, not later
