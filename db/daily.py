@@ -241,7 +241,11 @@ async def get_post(db: Database, post_id: int) -> PostRow | None:
     cache = POSTS.of(db)
     post = cache.get(post_id)
     if post is None:
-        row = await db.fetchone("SELECT * FROM daily_posts WHERE post_id = ?", (post_id,))
+        # A cold burst (a thousand members clicking a post just made) shares one read.
+        row = await db.shared_read(
+            ("daily_posts", post_id),
+            lambda: db.fetchone("SELECT * FROM daily_posts WHERE post_id = ?", (post_id,)),
+        )
         if row is None:
             return None
         post = cache[post_id] = _post(row)

@@ -13,11 +13,11 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -27,6 +27,7 @@ from db.writer import BodyJob, ExclusiveJob, Statement, StatementJob, Writer
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
+T = TypeVar("T")
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -102,6 +103,7 @@ class Database:
         # Bounded caches of hot rows, each declared and kept current by the query module that
         # owns those rows (see db/cache.py), so hot paths skip a round trip.
         self.caches = Caches()
+        self._reads_in_flight: dict[Hashable, asyncio.Future[Any]] = {}
 
     async def __aenter__(self) -> Database:
         await self.connect()
@@ -198,6 +200,20 @@ class Database:
             return list(await self.conn.execute_fetchall(sql, params))
         finally:
             self.in_flight -= 1
+
+    async def shared_read(self, key: Hashable, read: Callable[[], Awaitable[T]]) -> T:
+        """``await read()``, shared: callers asking for the same ``key`` while a read of it is
+        under way wait for that read instead of starting their own. A burst of a thousand
+        answers to one post reads the post row once, not a thousand times. Nothing is kept
+        after the read ends (the query modules own their caches)."""
+        future = self._reads_in_flight.get(key)
+        if future is None:
+            future = asyncio.ensure_future(read())
+            self._reads_in_flight[key] = future
+            future.add_done_callback(lambda _: self._reads_in_flight.pop(key, None))
+        # Shielded: one waiter cancelled (its interaction gone) must not cancel the others'.
+        result: T = await asyncio.shield(future)
+        return result
 
     async def fetchval(self, sql: str, params: Params = (), default: Any = None) -> Any:
         row = await self.fetchone(sql, params)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
@@ -81,3 +82,21 @@ def test_split_sql_keeps_strings_and_comments() -> None:
         "-- a comment; with a semicolon\nCREATE TABLE t (x TEXT DEFAULT 'a;b');",
         "SELECT 1;",
     ]
+
+
+async def test_concurrent_reads_of_one_row_share_a_single_read(tmp_path: Path) -> None:
+    async with Database(tmp_path / "q.db") as db:
+        await db.migrate()
+        reads = 0
+
+        async def read_version() -> int:
+            nonlocal reads
+            reads += 1
+            return int(await db.fetchval("PRAGMA user_version"))
+
+        results = await asyncio.gather(*(db.shared_read("v", read_version) for _ in range(50)))
+        assert results == [LATEST_VERSION] * 50
+        assert reads == 1
+        # Nothing is kept once the read is over: the next caller reads afresh.
+        assert await db.shared_read("v", read_version) == LATEST_VERSION
+        assert reads == 2
