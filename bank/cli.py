@@ -17,25 +17,46 @@ from pathlib import Path
 from bank.jsonschema import bank_json_schema
 from bank.loader import BUILTIN_BANK, bank_files, load_files
 from bank.schema import KINDS, LEVELS, QUICK_KINDS, BankError, Item
+from bank.validation import BUILTIN_OWNER, id_clashes, owned_ids
 
 SEED_LABELS = Path(__file__).resolve().parent / "seed_labels.txt"
 
 
 def validate(paths: list[str]) -> int:
-    """Check bank files or folders (default: the built-in bank) as one bank; 1 on any problem."""
+    """Check bank files or folders (default: the built-in bank) as one bank; 1 on any problem.
+
+    Files other than the built-in bank are checked as `/bank import` checks them: their ids
+    must not be the built-in bank's either. What only a server knows (the ids of the banks it
+    imported before) is named in the verdict, since only the import can check it."""
     files, problems = _collect_files(paths or [str(BUILTIN_BANK)])
+    builtin_files = bank_files(BUILTIN_BANK)
+    builtin_paths = {file.resolve() for file in builtin_files}
+    importing = [file for file in files if file.resolve() not in builtin_paths]
     items: list[Item] = []
     try:
         items = load_files(files)
     except BankError as exc:
         problems.extend(exc.problems)
+    if importing and not problems:
+        named = {str(file) for file in importing}
+        imported = [item for item in items if _file_of(item) in named]
+        problems.extend(id_clashes(imported, owned_ids(load_files(builtin_files), BUILTIN_OWNER)))
     if problems:
         for problem in problems:
             print(problem)
         print(f"{len(problems)} problem{_s(len(problems))} in {len(files)} file{_s(len(files))}")
         return 1
     print(f"ok: {len(items)} items in {len(files)} file{_s(len(files))}")
+    if importing:
+        print(
+            "/bank import also refuses an id that another bank imported by the same server "
+            "already uses"
+        )
     return 0
+
+
+def _file_of(item: Item) -> str:
+    return item.origin.rsplit(":", 1)[0]
 
 
 def stats(path: str | None) -> int:

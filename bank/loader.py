@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bank.limits import MAX_TOPIC_CHARS, title_problem, topic_problem
 from bank.located import RawItem, YamlList, YamlMap, YamlScalar
 from bank.nearmiss import with_near_misses
 from bank.redtrivia import RedList, red_items
@@ -168,7 +169,9 @@ def bank_files(path: str | Path) -> list[Path]:
 def slugify(text: str) -> str:
     """A topic name from free text (a file name): "My Bank!" -> "my-bank"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "custom"
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    # A topic is listed in option lists: as long as limits allow, however long the file name.
+    return slug[:MAX_TOPIC_CHARS].rstrip("-") or "custom"
 
 
 # --- One bank, many files ------------------------------------------------------------------------
@@ -358,6 +361,10 @@ def _file_topic(root: YamlMap, file: str, problems: list[str]) -> str:
         shown = topic.raw if isinstance(topic, YamlScalar) else topic
         problems.append(f"{file}:{line}: topic {shown!r} must be made of a-z, 0-9 and '-'")
         return placeholder
+    too_long = topic_problem(topic.strip())
+    if too_long:  # said once here, so its items are checked under the placeholder
+        problems.append(f"{file}:{line}: {too_long}")
+        return placeholder
     return topic.strip()
 
 
@@ -367,3 +374,5 @@ def _check_title(root: YamlMap, file: str, problems: list[str]) -> None:
     title = root["title"]
     if not isinstance(title, str) or not title.strip():
         problems.append(f"{file}:{root.key_lines['title']}: title must be non-empty text")
+    elif title_problem(title.strip()):
+        problems.append(f"{file}:{root.key_lines['title']}: {title_problem(title.strip())}")

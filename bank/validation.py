@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypedDict, cast
 
+from bank import limits
 from bank.located import YamlList, YamlMap, YamlScalar
 from bank.schema import (
     COMMON_OPTIONAL,
@@ -161,7 +162,9 @@ class _ItemChecker:
 
     def build(self, topic: str) -> Item | None:
         if not TOPIC_PATTERN.fullmatch(topic):
-            self.report((), f"topic {topic!r} must be made of a-z, 0-9 and '-'")
+            self.report((), f"topic {topic[:80]!r} must be made of a-z, 0-9 and '-'")
+        elif limits.topic_problem(topic):
+            self.report((), str(limits.topic_problem(topic)))
         kind = self.choice("kind", KINDS)
         self.check_keys(kind)
         common = self.common_fields(topic)
@@ -176,6 +179,9 @@ class _ItemChecker:
             item = self.keypoints_item(common)
         else:
             item = None
+        if item is not None:  # fits the format: does it fit where Discord shows it?
+            for path, message in limits.problems(item):
+                self.report(path, message)
         return None if self.problems else item
 
     def check_keys(self, kind: str | None) -> None:
@@ -433,3 +439,23 @@ class _ItemChecker:
 _ALL_KIND_KEYS = {
     key for keys in (*KIND_REQUIRED.values(), *KIND_OPTIONAL.values()) for key in keys
 }
+
+
+BUILTIN_OWNER = "the built-in bank"
+
+
+def owned_ids(items: Iterable[Item], owner: str) -> dict[str, str]:
+    """Each id of ``items`` with who has it, for :func:`id_clashes`."""
+    return dict.fromkeys((item.id for item in items), owner)
+
+
+def id_clashes(items: Iterable[Item], taken: Mapping[str, str]) -> list[str]:
+    """Problems for items whose id another question already has, ``taken`` mapping each id
+    to who has it ("the built-in bank"). /bank import and `quizbot bank validate` both say it
+    this way, so the two give the same verdict."""
+    return [
+        f"{item.origin}: id `{item.id}` is already used by another question "
+        f"({taken[item.id]}); rename it"
+        for item in items
+        if item.id in taken
+    ]

@@ -12,7 +12,11 @@ FAILURE_COLOUR = discord.Colour(0xED4245)
 
 
 def brand_embed(title: str, description: str | None = None) -> discord.Embed:
-    return discord.Embed(title=title[:256], description=description, colour=BRAND_COLOUR)
+    return discord.Embed(
+        title=truncate(title, 256),
+        description=None if description is None else truncate(description, 4096),
+        colour=BRAND_COLOUR,
+    )
 
 
 def chunk_lines(lines: list[str], limit: int) -> list[str]:

@@ -26,10 +26,13 @@ def question_text(item: Item) -> str:
 
 
 def question_embed(item: Item, title: str) -> discord.Embed:
+    # The bank's rules keep a legal item inside these limits; cutting here keeps an item
+    # from an older, laxer bank postable too.
     embed = discord.Embed(
-        title=truncate(title, 256), description=question_text(item), colour=BRAND_COLOUR
-    )
-    embed.add_field(name="Topic", value=item.topic)
+        title=truncate(title, 256), description=truncate(question_text(item), 4096),
+        colour=BRAND_COLOUR,
+    )  # fmt: skip
+    embed.add_field(name="Topic", value=truncate(item.topic, 1024))
     embed.add_field(name="Level", value=item.level)
     embed.set_footer(text=KIND_HINTS[item.kind])
     if item.image is not None:

@@ -13,6 +13,7 @@ from discord.ext import commands
 from bank import BankError, load_bank_text
 from bank.loader import MAX_FILE_BYTES, slugify
 from bank.schema import Item
+from bank.validation import BUILTIN_OWNER, id_clashes, owned_ids
 from bot import options
 from bot.catalogs import POOL_SETTING
 from bot.checks import admin_only
@@ -150,17 +151,12 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
             items: list[Item] = await self.bot.run_blocking(load_bank_text, text, filename)
         except BankError as exc:
             return [], exc.problems
-        others = {item.id for item in self.bot.catalog}
+        taken = owned_ids(self.bot.catalog, BUILTIN_OWNER)
         for bank in await banks.custom_banks(self.bot.db, guild_id):
             if bank.name != name:  # the bank being replaced may keep its own ids
-                others |= {i.id for i in await self.bot.run_blocking(
-                    load_bank_text, bank.source, bank.filename)}  # fmt: skip
-        clashes = [
-            f"{item.origin}: id `{item.id}` is already used by another question; rename it"
-            for item in items
-            if item.id in others
-        ]
-        return items, clashes
+                others = await self.bot.run_blocking(load_bank_text, bank.source, bank.filename)
+                taken |= owned_ids(others, f"the bank **{bank.name}**")
+        return items, id_clashes(items, taken)
 
     async def _store(
         self, guild_id: int, bank: banks.CustomBank, items: list[Item], *, replace: bool

@@ -186,3 +186,79 @@ def test_json_schema_picks_the_kind_shape_with_if_then() -> None:
     assert kinds == list(KINDS)
     assert item["properties"]["level"]["enum"] == list(LEVELS)
     assert item["properties"]["id"]["pattern"] == f"^(?:{ID_PATTERN.pattern})$"
+
+
+# -- Discord's limits: what cannot be posted is refused, with file and line ---------------------
+
+
+def _problems(text: str) -> list[str]:
+    from bank import load_bank_text
+
+    with pytest.raises(BankError) as caught:
+        load_bank_text(text, "big.yaml")
+    return caught.value.problems
+
+
+def _mcq(choice: str, topic: str = "big", title: str = "Big") -> str:
+    choices = ", ".join(f"{choice}{n}" for n in range(5))
+    return (
+        f"topic: {topic}\ntitle: {title}\nitems:\n"
+        f"  - id: big-mcq\n    kind: mcq\n    level: beginner\n    prompt: Which?\n"
+        f"    choices: [{choices}]\n    answer: A\n    explanation: Because.\n"
+    )
+
+
+def test_mcq_choices_must_fit_on_a_button() -> None:
+    problems = _problems(_mcq("x" * 900))
+    assert len(problems) == 5
+    assert problems[0] == (
+        "big.yaml:8: big-mcq: choices[0]: is 901 characters long; keep it to 80 "
+        "(a choice must fit on a button)"
+    )
+    assert load_bank_text_ok(_mcq("y" * 79))  # 80 with the number
+
+
+def test_topic_and_title_lengths_are_refused_once_per_file() -> None:
+    problems = _problems(_mcq("a", topic="t" * 1100))
+    assert problems == [
+        "big.yaml:1: topic is 1,100 characters long; keep it to 64 "
+        "(topics are listed in option lists of 100)"
+    ]
+    assert _problems(_mcq("a", title="T" * 300)) == [
+        "big.yaml:2: title is 300 characters long; keep it to 256 (Discord's longest embed title)"
+    ]
+    with pytest.raises(BankError, match="topic is 65 characters long"):
+        parse_item(_mapping(), topic="t" * 65)
+
+
+def test_answers_phrasings_and_tags_stay_short() -> None:
+    long_answer = {**_mapping(), "answers": ["a" * 101], "tags": ["t" * 65]}
+    with pytest.raises(BankError) as caught:
+        parse_item(long_answer, topic="big")
+    assert [p.split(": is")[0] for p in caught.value.problems] == [
+        "x-item: answers[0]",
+        "x-item: tags[0]",
+    ]
+    points = [[f"{'p' * 97}{n:02d}"] for n in range(12)]  # twelve fine phrasings, too long together
+    keypoints = {**_mapping(), "kind": "keypoints", "points": points}
+    del keypoints["answers"]
+    together = r"^x-item: points: the first phrasings of the points add up to 1,2\d\d characters"
+    with pytest.raises(BankError, match=together):
+        parse_item(keypoints, topic="big")
+
+
+def _mapping() -> dict[str, Any]:
+    return {
+        "id": "x-item",
+        "kind": "short",
+        "level": "beginner",
+        "prompt": "What?",
+        "answers": ["this"],
+        "explanation": "Because.",
+    }
+
+
+def load_bank_text_ok(text: str) -> bool:
+    from bank import load_bank_text
+
+    return bool(load_bank_text(text, "big.yaml"))

@@ -403,3 +403,94 @@ async def test_restart_keeps_imported_banks(server: OfflineDiscord) -> None:
     await server.restart(down_for=timedelta(minutes=1))
     assert (await server.bot.catalogs.usable(server.guild.id)).get("club-day") is not None
     assert posts(server, server.channel("daily")) == []
+
+
+# -- Discord's limits: what imports can be posted, and validate agrees with import ------------
+
+LONGEST_TOPIC = "t" * 64
+LONGEST_CHOICES = ", ".join(letter + "c" * 79 for letter in "abcdefghij")  # ten of 80
+LONGEST_POINTS = ", ".join(f"[{n:02d}" + "p" * 75 + "]" for n in range(12))
+LEGAL_MAXIMUM = f"""\
+topic: {LONGEST_TOPIC}
+title: {"T" * 256}
+items:
+  - id: {"m" * 64}
+    kind: mcq
+    level: beginner
+    prompt: {"Which one? " * 90}
+    choices: [{LONGEST_CHOICES}]
+    answer: A
+    explanation: {"Because. " * 111}
+  - id: longest-keypoints
+    kind: keypoints
+    level: beginner
+    prompt: {"Explain it. " * 80}
+    points: [{LONGEST_POINTS}]
+    need: 1
+    explanation: {"Because. " * 111}
+"""
+
+
+async def test_the_longest_legal_questions_post_everywhere(server: OfflineDiscord) -> None:
+    imported = await import_file(server, "longest.yaml", LEGAL_MAXIMUM)
+    assert "Imported **longest**: 2 questions" in imported.content, imported.text
+    alice = server.member("alice")
+    # The fake Discord refuses any embed, field, title or label over Discord's limits.
+    quiz = await server.slash(alice, "quiz", topic=LONGEST_TOPIC, count=2)
+    for _ in range(2):
+        verdict = await answer_either(server, alice, quiz.message)
+        assert verdict.embeds[0].title in ("Not quite", "Partly right", "Correct")
+        labels = [b["label"] for b in verdict.message.buttons()]  # type: ignore[union-attr]
+        onward = next(label for label in labels if label in ("Next question", "See summary"))
+        quiz = await server.click(alice, verdict.message, label=onward)
+    assert "Quiz done: 0 of 2 right" in quiz.text
+    for item_id in ("m" * 64, "longest-keypoints"):
+        lookup = await server.slash(alice, "question search", text=item_id)
+        assert lookup.embeds and lookup.embeds[0].title == f"Question {item_id}"
+    channel = await setup_daily(server, topics=LONGEST_TOPIC)
+    post = await next_post(server, channel)
+    assert post.embeds[0].fields[0].value == LONGEST_TOPIC
+    await answer_either(server, alice, post)
+    await server.advance(days=1)
+    assert reveals(server, channel)
+    status = await server.slash(mod(server), "daily status")
+    assert LONGEST_TOPIC in status.text
+
+
+async def answer_either(d: OfflineDiscord, member: FakeMember, message: object) -> Reply:
+    """Answer the longest mcq (button B) or the longest keypoints question (a long reply)."""
+    labels = [b["label"] for b in message.buttons()]  # type: ignore[attr-defined]
+    if "B" in labels:
+        return await d.click(member, message, label="B")  # type: ignore[arg-type]
+    form = await d.click(member, message, label="Answer")  # type: ignore[arg-type]
+    return await d.submit_modal(member, form, answer="p" * 500)
+
+
+async def test_bank_validate_gives_the_verdict_of_bank_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bank import cli
+
+    wide = (
+        CUSTOM_BANK.replace("[owl]", "[owl]")
+        .replace("kind: truefalse", "kind: mcq\n    choices: [" + "x" * 900 + ", y]")
+        .replace("answer: true", "answer: A")
+    )
+    builtin_id = CUSTOM_BANK.replace("club-mascot", "rag-acronym")  # a built-in bank id
+    async with OfflineDiscord(db_path=tmp_path / "q.db", start=START) as d:  # built-in bank
+        for name, text in (("wide", wide), ("builtin-id", builtin_id), ("fine", CUSTOM_BANK)):
+            path = tmp_path / f"{name}.yaml"
+            path.write_text(text, encoding="utf-8")
+            code = cli.validate([str(path)])
+            printed = capsys.readouterr().out.splitlines()
+            reply = await import_file(d, f"{name}.yaml", text)
+            if name == "fine":
+                assert code == 0 and printed[0] == "ok: 2 items in 1 file"
+                assert "other bank imported by the same server" in printed[1]
+                assert "Imported **fine**" in reply.content
+                continue
+            assert code == 1
+            listed = (reply.embeds[0].description or "").replace("• ", "").splitlines()
+            assert "nothing imported" in reply.embeds[0].title
+            assert [line.replace(str(path), f"{name}.yaml") for line in printed[:-1]] == listed
+            assert len(listed) == 1, listed
