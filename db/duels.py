@@ -286,3 +286,8 @@ async def history(db: Database, guild_id: int, user_id: int, limit: int = 10) ->
         (guild_id, user_id, user_id, limit),
     )
     return [_duel(r) for r in rows]
+
+
+async def set_thread(db: Database, duel_id: int, thread_id: int) -> None:
+    """The thread a running duel is played in, once Discord opened it."""
+    await db.write("UPDATE duels SET thread_id = ? WHERE duel_id = ?", (thread_id, duel_id))

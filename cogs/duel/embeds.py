@@ -142,3 +142,11 @@ def _history_line(duel: queries.DuelRow, user_id: int) -> str:
     when = timestamp(duel.finished_at or duel.created_at)
     rival = "a former member" if other == FORMER_MEMBER else f"<@{other}>"  # /data forget
     return f"{when} vs {rival}: {verdict} {mine}-{theirs}{moved}"
+
+
+def cut_short(duel: queries.DuelRow, why: str) -> str:
+    return (
+        f"<@{duel.challenger_id}> <@{duel.opponent_id}>: this duel could not go on ({why}), so "
+        "it ended as abandoned. Ratings are unchanged; you are both free to start a new one "
+        "with `/duel challenge`."
+    )

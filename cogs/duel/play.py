@@ -13,10 +13,11 @@ from bank import grade
 from bank.schema import Item
 from bot.errors import UserError, send_ephemeral
 from bot.events import ITEM_ANSWERED, ItemAnswered
+from bot.retry import is_transient
 from bot.ui.answer import AnswerForm, AnswerKey
 from bot.ui.report import ReportButton
 from cogs import rating as glicko
-from cogs.duel import embeds
+from cogs.duel import delivery, embeds
 from cogs.duel import match as rules
 from cogs.duel.locks import KeyedLocks
 from cogs.duel.views import challenge_view, round_view
@@ -87,15 +88,19 @@ class DuelPlay:
             duel, match = await self._load(duel_id)
             _ruled(match.accept, interaction.user.id)
             self.jobs.cancel(("expire", duel_id))
+            await queries.start(self.bot.db, duel_id, None)
+            # Acknowledged first: opening the thread may need retries, far past Discord's 3 s.
+            await interaction.response.defer()
+        try:
             thread = await self._open_thread(interaction, duel)
-            await queries.start(self.bot.db, duel_id, thread.id if thread else None)
-            await interaction.response.edit_message(
-                content=None,
-                embed=embeds.accepted(duel, thread.mention if thread else "here"),
-                view=challenge_view(duel_id, disabled=True),
-            )
+            if thread is not None:
+                await queries.set_thread(self.bot.db, duel_id, thread.id)
+            await self._tell_accepted(interaction, duel, thread)
             duel, _ = await self._load(duel_id)
-            await self._start_round(duel, 1)
+            self._guard(duel_id, 1)
+            await self._send_question(duel, 1, await self._item(duel, 1))
+        except Exception as exc:  # whatever it was, nobody may stay stuck
+            await self._give_up(duel_id, exc)
 
     async def _open_thread(
         self, interaction: discord.Interaction, duel: queries.DuelRow
@@ -112,10 +117,31 @@ class DuelPlay:
         challenger = names.get(duel.challenger_id, "challenger")
         name = f"Duel: {challenger} vs {interaction.user.display_name}"[:100]
         try:
-            return await message.create_thread(name=name)
-        except (discord.Forbidden, discord.HTTPException):
+            return await delivery.deliver(
+                lambda: message.create_thread(name=name),
+                clock=self.bot.clock, duel_id=duel.duel_id, what="thread",
+            )  # fmt: skip
+        except discord.HTTPException as exc:
+            if is_transient(exc):
+                raise  # Discord is down: the channel would fail the same way
             log.warning("Could not open a thread for duel %s; playing in the channel", duel.duel_id)
             return None
+
+    async def _tell_accepted(
+        self, interaction: discord.Interaction, duel: queries.DuelRow, thread: discord.Thread | None
+    ) -> None:
+        try:
+            await delivery.deliver(
+                lambda: interaction.edit_original_response(
+                    content=None,
+                    embed=embeds.accepted(duel, thread.mention if thread else "here"),
+                    view=challenge_view(duel.duel_id, disabled=True),
+                ),
+                clock=self.bot.clock, duel_id=duel.duel_id, what="accepted notice",
+            )  # fmt: skip
+        except discord.HTTPException as exc:
+            # The challenge message only loses its "accepted" line; the match itself goes on.
+            log.warning("Duel %s: could not mark the challenge accepted: %s", duel.duel_id, exc)
 
     async def decline(self, interaction: discord.Interaction, duel_id: int) -> None:
         async with self.locks.hold(duel_id):
@@ -136,17 +162,22 @@ class DuelPlay:
             if not match.expire():
                 return
             await queries.set_state(self.bot.db, duel_id, "expired", self.bot.clock.time())
-            channel = self.bot.guild_channel(duel.guild_id, duel.channel_id)
-            if duel.message_id is None or not isinstance(channel, discord.TextChannel):
-                return
+        channel = self.bot.guild_channel(duel.guild_id, duel.channel_id)
+        if duel.message_id is None or not isinstance(channel, discord.TextChannel):
+            return
+        message = channel.get_partial_message(duel.message_id)
+        async with delivery.shutdown_ends(duel_id, "expiry notice"):
             try:
-                await channel.get_partial_message(duel.message_id).edit(
-                    content=None,
-                    embed=embeds.expired(duel),
-                    view=challenge_view(duel_id, disabled=True),
-                )
-            except (discord.Forbidden, discord.NotFound) as exc:
-                log.warning("Could not mark duel %s as expired: %s", duel_id, exc)
+                await delivery.deliver(
+                    lambda: message.edit(
+                        content=None,
+                        embed=embeds.expired(duel),
+                        view=challenge_view(duel_id, disabled=True),
+                    ),
+                    clock=self.bot.clock, duel_id=duel_id, what="expiry notice",
+                )  # fmt: skip
+            except Exception as exc:  # the challenge is expired whatever it shows
+                log.warning("Could not mark duel %s as expired: %s", duel_id, delivery.reason(exc))
 
     # -- rounds -------------------------------------------------------------------------------
 
@@ -160,20 +191,62 @@ class DuelPlay:
         channel = self.bot.guild_channel(duel.guild_id, duel.play_channel_id)
         return channel if isinstance(channel, discord.TextChannel | discord.Thread) else None
 
-    async def _start_round(self, duel: queries.DuelRow, number: int) -> None:
-        now = self.bot.clock.time()
-        await queries.start_round(self.bot.db, duel.duel_id, number, now)
-        item = await self._item(duel, number)
+    async def _post(self, duel: queries.DuelRow, what: str, **fields: object) -> None:
+        """Send to the duel's thread (or channel), retried; raises DuelOver once it has ended."""
         channel = self._play_channel(duel)
         if channel is None:
-            await self.abandon(duel.duel_id, "its channel is gone")
+            raise UserError("its channel is gone")
+
+        async def attempt() -> None:
+            await self._still_running(duel.duel_id)
+            await channel.send(**fields)  # type: ignore[call-overload]
+
+        await delivery.deliver(attempt, clock=self.bot.clock, duel_id=duel.duel_id, what=what)
+
+    async def _still_running(self, duel_id: int) -> None:
+        current = await queries.get_duel(self.bot.db, duel_id)
+        if current is None or current.state != "active":
+            raise delivery.DuelOver
+
+    def _guard(self, duel_id: int, number: int) -> None:
+        """Armed before a round's question is sent, replaced by the round timer once it is."""
+        when = datetime.fromtimestamp(self.bot.clock.time() + delivery.GUARD_SECONDS, UTC)
+        self.jobs.at(("guard", duel_id), when, self._guard_fired, duel_id, number)
+
+    async def _guard_fired(self, duel_id: int, number: int) -> None:
+        await self.bot.wait_until_ready()
+        if self.jobs.next_run(("round", duel_id)) is not None:
             return
-        await channel.send(
-            embed=embeds.round_question(item, duel, number, now),
-            view=round_view(duel.duel_id, number, item),
+        duel = await queries.get_duel(self.bot.db, duel_id)
+        if duel is not None and duel.state == "active" and duel.current_round == number:
+            await self._give_up(duel_id, UserError(f"round {number} never reached the players"))
+
+    async def _send_question(self, duel: queries.DuelRow, number: int, item: Item) -> None:
+        channel = self._play_channel(duel)
+        if channel is None:
+            raise UserError("its channel is gone")
+
+        async def attempt() -> None:
+            await self._still_running(duel.duel_id)
+            # The round's clock starts with the try that gets through, not the first one.
+            now = self.bot.clock.time()
+            await queries.start_round(self.bot.db, duel.duel_id, number, now)
+            await channel.send(
+                embed=embeds.round_question(item, duel, number, now),
+                view=round_view(duel.duel_id, number, item),
+            )
+
+        await delivery.deliver(
+            attempt, clock=self.bot.clock, duel_id=duel.duel_id, what=f"round {number}"
         )
-        when = datetime.fromtimestamp(now + duel.round_seconds, UTC)
+        started = await queries.get_duel(self.bot.db, duel.duel_id)
+        if started is None or started.state != "active":
+            return
+        when = datetime.fromtimestamp(
+            (started.round_started_at or self.bot.clock.time()) + duel.round_seconds, UTC
+        )
         self.jobs.at(("round", duel.duel_id), when, self.round_timeout, duel.duel_id, number)
+        self.jobs.cancel(("guard", duel.duel_id))
 
     async def answer_form(self, interaction: discord.Interaction, key: AnswerKey) -> AnswerForm:
         duel_id, number = key
@@ -211,54 +284,81 @@ class DuelPlay:
             await send_ephemeral(
                 interaction, f"Locked in after {seconds:.1f} s. Results when the round closes."
             )
-            if match.round_complete():
-                await self._close_round(duel, match)
+            complete = match.round_complete()
+        if complete:
+            await self._close_round(duel_id, number)
 
     async def round_timeout(self, duel_id: int, number: int) -> None:
         await self.bot.wait_until_ready()
-        async with self.locks.hold(duel_id):
-            duel, match = await self._load(duel_id)
-            if match.state is rules.State.ACTIVE and match.current_round == number:
-                try:
-                    await self._close_round(duel, match)
-                except (discord.Forbidden, discord.NotFound, UserError) as exc:
-                    # The thread was deleted, access lost, or the bank lost the question: the
-                    # match cannot go on, and neither player may stay stuck in it.
-                    await self._abandon_locked(duel_id, str(exc))
+        async with delivery.shutdown_ends(duel_id, f"round {number}"):
+            await self._close_round(duel_id, number)
+
+    async def _close_round(self, duel_id: int, number: int) -> None:
+        """Show round ``number``'s result, then start the next round or end the match.
+
+        The state moves under the duel's lock; the messages go out after it, retried, so no
+        click or forfeit waits on Discord. Any failure ends the match as abandoned: it never
+        stays running without a timer."""
+        try:
+            async with self.locks.hold(duel_id):
+                duel, match = await self._load(duel_id)
+                if match.state is not rules.State.ACTIVE or match.current_round != number:
+                    return  # closed already (both answered as the timer fired)
+                self.jobs.cancel(("round", duel_id))
+                item = await self._item(duel, number)
+                result = embeds.round_result(item, number, match)
+                over = match.close_round()
+                ending = await self._finish(duel, match) if over else None
+                if not over:
+                    following = await self._item(duel, match.current_round)
+                    self._guard(duel_id, match.current_round)
+            report = discord.ui.View(timeout=None)
+            report.add_item(ReportButton(item.id))
+            if ending is not None:
+                await self._announce(duel, f"round {number} result", ending, embed=result,
+                                     view=report)  # fmt: skip
+                return
+            await self._post(
+                duel, f"round {number} result", embed=result, view=report,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )  # fmt: skip
+            await self._send_question(duel, match.current_round, following)
+        except Exception as exc:  # whatever it was, nobody may stay stuck
+            await self._give_up(duel_id, exc)
 
     async def abandon(self, duel_id: int, why: str) -> None:
         """End a running duel that cannot go on, freeing both players."""
         async with self.locks.hold(duel_id):
             await self._abandon_locked(duel_id, why)
 
-    async def _abandon_locked(self, duel_id: int, why: str) -> None:
+    async def _abandon_locked(self, duel_id: int, why: str) -> queries.DuelRow | None:
         duel = await queries.get_duel(self.bot.db, duel_id)
         if duel is None or duel.state not in ("pending", "active"):
-            return
+            return None
         log.warning("Duel %s abandoned: %s", duel_id, why)
-        for kind in ("round", "expire"):
+        for kind in ("round", "expire", "guard"):
             self.jobs.cancel((kind, duel_id))
         await queries.set_state(self.bot.db, duel_id, "abandoned", self.bot.clock.time())
+        return duel
 
-    async def _close_round(self, duel: queries.DuelRow, match: rules.Match) -> None:
-        """Show the round's result, then start the next round or end the match."""
-        self.jobs.cancel(("round", duel.duel_id))
-        number = match.current_round
-        item = await self._item(duel, number)
-        over = match.close_round()
-        channel = self._play_channel(duel)
-        if channel is not None:
-            report = discord.ui.View(timeout=None)
-            report.add_item(ReportButton(item.id))
-            await channel.send(
-                embed=embeds.round_result(item, number, match),
-                view=report,
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
-        if over:
-            await self._finish(duel, match)
-        else:
-            await self._start_round(duel, match.current_round)
+    async def _give_up(self, duel_id: int, exc: BaseException) -> None:
+        """A duel message that never got through: end the match, free both players, tell them."""
+        if isinstance(exc, delivery.DuelOver):
+            return
+        why = str(exc) if isinstance(exc, UserError) else delivery.reason(exc)
+        if not (isinstance(exc, UserError) or delivery.expected(exc)):
+            log.error("Duel %s failed unexpectedly", duel_id, exc_info=exc)
+        async with self.locks.hold(duel_id):
+            duel = await self._abandon_locked(duel_id, why)
+        if duel is None:
+            log.warning("Duel %s: %s (it had ended already)", duel_id, why)
+            return
+        channels = [
+            self._play_channel(duel),
+            self.bot.guild_channel(duel.guild_id, duel.channel_id),
+        ]
+        found = [c for c in dict.fromkeys(channels) if isinstance(c, discord.abc.Messageable)]
+        await delivery.tell(found, embeds.cut_short(duel, why), duel_id=duel_id)
 
     # -- the end --------------------------------------------------------------------------------
 
@@ -273,10 +373,13 @@ class DuelPlay:
                 f"You forfeited the duel against <@{match.other(interaction.user.id)}>.",
                 ephemeral=True,
             )
-            await self._finish(duel, match)
+            ending = await self._finish(duel, match)
+        await self._announce(duel, "final result", ending)
 
-    async def _finish(self, duel: queries.DuelRow, match: rules.Match) -> None:
-        self.jobs.cancel(("round", duel.duel_id))
+    async def _finish(self, duel: queries.DuelRow, match: rules.Match) -> discord.Embed:
+        """Store the end and move the ratings; returns the final board to show."""
+        for kind in ("round", "guard"):
+            self.jobs.cancel((kind, duel.duel_id))
         outcome, winner = match.result()
         now = self.bot.clock.time()
 
@@ -302,9 +405,9 @@ class DuelPlay:
             rate=rate,
             now=now,
         )
-        await self._announce_end(duel, match, outcome, winner, before, changes)
+        return await self._final_board(duel, match, outcome, winner, before, changes)
 
-    async def _announce_end(
+    async def _final_board(
         self,
         duel: queries.DuelRow,
         match: rules.Match,
@@ -312,7 +415,7 @@ class DuelPlay:
         winner: int | None,
         before: list[glicko.Rating],
         changes: tuple[float | None, float | None],
-    ) -> None:
+    ) -> discord.Embed:
         names = await display_names(self.bot.db, duel.guild_id, list(match.players))
 
         def name(user_id: int) -> str:
@@ -326,13 +429,35 @@ class DuelPlay:
                 new = glicko.Rating(row.rating, row.rd, row.volatility) if row else None
             fields.append((name(player), embeds.end_field(match.score(player), old, new, change)))
         title = embeds.end_title(outcome, name(winner) if winner is not None else None)
+        return embeds.end(title, fields)
+
+    async def _announce(
+        self, duel: queries.DuelRow, what: str, board: discord.Embed, **last_round: object
+    ) -> None:
+        """The last round's result (if any) and the final board, after the match is stored.
+
+        The players are already free and rated; a board that never gets through is logged."""
         channel = self._play_channel(duel)
-        if channel is not None:
-            await channel.send(
-                content=f"<@{duel.challenger_id}> <@{duel.opponent_id}>",
-                embed=embeds.end(title, fields),
-                allowed_mentions=discord.AllowedMentions.none(),
-            )
+        if channel is None:
+            return
+        sends = []
+        if last_round:
+            sends.append((what, dict(last_round, allowed_mentions=discord.AllowedMentions.none())))
+        sends.append(("final result", {
+            "content": f"<@{duel.challenger_id}> <@{duel.opponent_id}>",
+            "embed": board,
+            "allowed_mentions": discord.AllowedMentions.none(),
+        }))  # fmt: skip
+        for label, fields in sends:
+            try:
+                await delivery.deliver(
+                    lambda fields=fields: channel.send(**fields),  # type: ignore[misc]
+                    clock=self.bot.clock, duel_id=duel.duel_id, what=label,
+                )  # fmt: skip
+            except Exception as exc:  # the match is stored; only the board is lost
+                log.warning("Duel %s: %s never got through: %s", duel.duel_id, label,
+                            delivery.reason(exc))  # fmt: skip
+                return
 
     async def _cancel_interrupted(self, duel_id: int) -> None:
         await self.bot.wait_until_ready()
@@ -341,12 +466,21 @@ class DuelPlay:
             if duel is None or duel.state != "active":
                 return
             await queries.set_state(self.bot.db, duel_id, "cancelled", self.bot.clock.time())
-            channel = self._play_channel(duel)
-            if channel is None:
-                return
-            await channel.send(
-                embeds.interrupted(duel), allowed_mentions=discord.AllowedMentions(users=True)
-            )
+        channel = self._play_channel(duel)
+        if channel is None:
+            return
+        async with delivery.shutdown_ends(duel_id, "restart notice"):
+            try:
+                await delivery.deliver(
+                    lambda: channel.send(
+                        embeds.interrupted(duel),
+                        allowed_mentions=discord.AllowedMentions(users=True),
+                    ),
+                    clock=self.bot.clock, duel_id=duel_id, what="restart notice",
+                )  # fmt: skip
+            except Exception as exc:  # it is cancelled, the players are free
+                log.warning("Duel %s: could not say it was cancelled: %s", duel_id,
+                            delivery.reason(exc))  # fmt: skip
 
 
 def _ruled(rule: Callable[[int], None], member: int) -> None:
