@@ -170,6 +170,17 @@ async def set_next_post(db: Database, guild_id: int, next_post_at: float | None)
     )
 
 
+async def claim_post(db: Database, guild_id: int, slot: float | None, next_post_at: float) -> bool:
+    """Take the post due at ``slot`` by moving the schedule on to ``next_post_at``, only if
+    nobody has yet. One statement, so of two processes running the same day's post (a server
+    whose shard moved while the old process still ran) exactly one changes the row and posts."""
+    changed = await db.write(
+        "UPDATE daily_schedules SET next_post_at = ? WHERE guild_id = ? AND next_post_at IS ?",
+        (next_post_at, guild_id, slot),
+    )
+    return changed > 0
+
+
 async def delete_schedule(db: Database, guild_id: int) -> bool:
     removed = await db.write("DELETE FROM daily_schedules WHERE guild_id = ?", (guild_id,)) > 0
     remember_zone(db, guild_id, None)

@@ -33,7 +33,8 @@ class Failures:
 
     world: World
     rest: FakeRest
-    gateway: GatewayServer | None
+    gateways: dict[int, GatewayServer]
+    shard_ids: list[int]
     settle: Callable[[], Awaitable[None]]
     _dispatch: Callable[[str, dict[str, Any]], None]
 
@@ -136,7 +137,9 @@ class Failures:
 
     # -- the gateway -------------------------------------------------------------------------
 
-    async def drop_gateway(self, resume: bool = True, *, hold: bool = False) -> None:
+    async def drop_gateway(
+        self, resume: bool = True, *, hold: bool = False, shard: int | None = None
+    ) -> None:
         """Break the bot's gateway connection (gateway mode only).
 
         ``resume=True``: discord.py reconnects and RESUMEs; the events it missed are replayed.
@@ -145,31 +148,39 @@ class Failures:
         waits 5 s before that IDENTIFY: this moves the fake clock on by those 5 s.
         ``hold=True``: the connection stays down (no HELLO on reconnect) until
         :meth:`restore_gateway`; meanwhile time can move and REST still works.
+        ``shard``: which shard's connection drops (default: the first this bot runs); the
+        others stay connected and go on receiving their servers' events.
         """
-        gateway = self._gateway()
+        gateway = self._gateway(shard)
         identifies = gateway.identifies
         gateway.drop(resume=resume, hold=hold)
         await self.settle()
         if not hold:
-            await self._finish_reconnect(resume, identifies)
+            await self._finish_reconnect(resume, identifies, gateway)
 
-    async def restore_gateway(self) -> None:
+    async def restore_gateway(self, shard: int | None = None) -> None:
         """End a held outage (see :meth:`drop_gateway`): the waiting connection gets its HELLO
         and the bot resumes or identifies."""
-        gateway = self._gateway()
+        gateway = self._gateway(shard)
         resume, identifies = gateway.resumable, gateway.identifies
         gateway.release()
         await self.settle()
-        await self._finish_reconnect(resume, identifies)
+        await self._finish_reconnect(resume, identifies, gateway)
 
-    async def _finish_reconnect(self, resume: bool, identifies: int) -> None:
-        gateway = self._gateway()
+    async def _finish_reconnect(
+        self, resume: bool, identifies: int, gateway: GatewayServer
+    ) -> None:
         if not resume and gateway.identifies == identifies:
             await self.advance(seconds=IDENTIFY_WAIT)
         if not gateway.connected:
             raise OfflineError("the bot did not reconnect to the gateway")
 
-    def _gateway(self) -> GatewayServer:
-        if self.gateway is None:
+    def _gateway(self, shard: int | None = None) -> GatewayServer:
+        if not self.gateways:
             raise OfflineError("gateway faults need OfflineDiscord(..., gateway=True)")
-        return self.gateway
+        shard = self.shard_ids[0] if shard is None else shard
+        if shard not in self.gateways:
+            raise OfflineError(
+                f"this bot does not run shard {shard} (its shards: {self.shard_ids})"
+            )
+        return self.gateways[shard]

@@ -27,7 +27,7 @@ class _Message:
 class FakeGatewaySocket:
     """Duck-types the parts of ``aiohttp.ClientWebSocketResponse`` discord.py uses."""
 
-    def __init__(self, server: GatewayServer, *, hello: bool = True) -> None:
+    def __init__(self, server: GatewayServer | ShardedGateway, *, hello: bool = True) -> None:
         self.server = server
         self._outbox: asyncio.Queue[_Message] = asyncio.Queue()
         self._unread = 0  # messages with work in them, not yet received
@@ -62,7 +62,7 @@ class FakeGatewaySocket:
         self.server.received.append(payload)
         op = payload.get("op")
         if op == 2:  # IDENTIFY
-            self.server.identify(self)
+            self.server.identify(self, payload.get("d") or {})
         elif op == 1:  # heartbeat
             self.push({"op": 11})
         elif op == 6:  # RESUME
@@ -94,9 +94,13 @@ class GatewayServer:
         self,
         ready: Callable[[str], dict[str, Any]],
         guilds: Callable[[], list[dict[str, Any]]],
+        *,
+        shard_id: int = 0,
     ) -> None:
         self._ready = ready
         self._guilds = guilds
+        self.shard_id = shard_id
+        self.awaiting_reconnect = False  # dropped: the next connection is this shard's
         self._session_numbers = itertools.count(1)
         self.session_id: str | None = None
         self.sequence = 0
@@ -118,9 +122,14 @@ class GatewayServer:
         socket = FakeGatewaySocket(self, hello=not self.hold)
         if self.hold:
             self._held = socket
+        self.attach(socket)
+        return socket
+
+    def attach(self, socket: FakeGatewaySocket) -> None:
+        self.awaiting_reconnect = False
+        socket.server = self
         self.socket = socket
         self.sockets.append(socket)
-        return socket
 
     def dispatch(self, event: str, data: dict[str, Any]) -> None:
         self.sequence += 1
@@ -145,6 +154,7 @@ class GatewayServer:
             self._missed.clear()
         self.hold = hold
         self._live = False
+        self.awaiting_reconnect = True
         if self.socket is not None:
             self.socket.drop()
 
@@ -160,9 +170,10 @@ class GatewayServer:
 
     # -- what the bot sends -------------------------------------------------------------------
 
-    def identify(self, socket: FakeGatewaySocket) -> None:
+    def identify(self, socket: FakeGatewaySocket, data: dict[str, Any] | None = None) -> None:
         self.identifies += 1
-        self.session_id = f"offline-session-{next(self._session_numbers)}"
+        prefix = "offline-session" if self.shard_id == 0 else f"offline-session-s{self.shard_id}"
+        self.session_id = f"{prefix}-{next(self._session_numbers)}"
         self.sequence = 0
         self._missed.clear()
         self.resumable = True
@@ -184,3 +195,51 @@ class GatewayServer:
         self._live = True
         self.sequence += 1
         socket.push({"op": 0, "t": "RESUMED", "s": self.sequence, "d": {}})
+
+
+class ShardedGateway:
+    """Discord's gateway for a sharded bot: one :class:`GatewayServer` (session, sequence,
+    missed events) per shard this process owns. A new connection belongs to no shard until its
+    IDENTIFY names one (``"shard": [id, count]``) or its RESUME names a shard's session, as on
+    Discord; a reconnection after :meth:`GatewayServer.drop` goes back to the dropped shard."""
+
+    def __init__(self, servers: dict[int, GatewayServer]) -> None:
+        self.servers = servers
+        self.received: list[dict[str, Any]] = []  # payloads sent before a shard was known
+        self._unbound: list[FakeGatewaySocket] = []
+
+    def connect(self) -> FakeGatewaySocket:
+        for server in self.servers.values():
+            if server.awaiting_reconnect:
+                return server.connect()
+        socket = FakeGatewaySocket(self)
+        self._unbound.append(socket)
+        return socket
+
+    def pending(self) -> int:
+        unbound = sum(s.pending() for s in self._unbound if not s.closed)
+        return unbound + sum(server.pending() for server in self.servers.values())
+
+    def identify(self, socket: FakeGatewaySocket, data: dict[str, Any] | None = None) -> None:
+        shard_id = int(((data or {}).get("shard") or [0, 1])[0])
+        server = self.servers.get(shard_id)
+        if server is None:  # a shard this fake does not serve: Discord closes with 4010
+            socket.drop(4010)
+            return
+        self._bind(socket, server)
+        server.identify(socket, data)
+
+    def resume(self, socket: FakeGatewaySocket, data: dict[str, Any]) -> None:
+        for server in self.servers.values():
+            if server.session_id is not None and server.session_id == data.get("session_id"):
+                self._bind(socket, server)
+                server.resume(socket, data)
+                return
+        socket.push({"op": 9, "d": False})  # INVALID_SESSION: no such session
+
+    def _bind(self, socket: FakeGatewaySocket, server: GatewayServer) -> None:
+        if socket in self._unbound:
+            self._unbound.remove(socket)
+        if socket.server is not server:
+            server.attach(socket)
+            server.received.extend(socket.received)  # the IDENTIFY or RESUME that named it

@@ -14,7 +14,7 @@ from typing import Any
 from bot.config import load_settings
 from offline.clock import DEFAULT_START, FakeClock
 from offline.failures import IDENTIFY_WAIT, Failures
-from offline.gateway import FakeGatewaySocket, GatewayServer
+from offline.gateway import FakeGatewaySocket, GatewayServer, ShardedGateway
 from offline.http import OfflineHTTPClient, OfflineWebhookAdapter, use_adapter
 from offline.payloads import command_data, interaction_payload
 from offline.reply import (
@@ -60,8 +60,16 @@ class OfflineDiscord(Failures):
     ``async with OfflineDiscord(db_path=tmp / "q.db") as discord: ...``. Keyword arguments
     other than those below are configuration overrides (as in config.yaml). ``gateway=True``
     runs discord.py's real connect loop over an in-process gateway (needed for
-    :meth:`drop_gateway`). Faults on demand (:attr:`faults`, :meth:`global_rate_limit`,
-    :meth:`revoke`, :meth:`delete_channel`, :meth:`delete_message`, :meth:`drop_gateway`) come
+    :meth:`drop_gateway`).
+
+    ``shard_count=N`` shards the fake: ``GET /gateway/bot`` recommends N, each server is on
+    shard ``(guild_id >> 22) % N`` with its own READY and GUILD_CREATEs (in gateway mode its own
+    connection, session and RESUME), and the bot, configured with no count, takes the
+    recommendation. ``shard_ids=[...]`` makes this bot one process of several: it is configured
+    with that count and those shards, and sees only their servers (two such bots on one
+    database file stand for two processes). Faults on demand (:attr:`faults`,
+    :meth:`global_rate_limit`, :meth:`revoke`, :meth:`delete_channel`, :meth:`delete_message`,
+    :meth:`drop_gateway`) come
     from :class:`offline.failures.Failures`.
     """
 
@@ -74,6 +82,8 @@ class OfflineDiscord(Failures):
         guild_name: str = "Study Group",
         fail_on_errors: bool = True,
         settle_timeout: float = SETTLE_TIMEOUT,
+        shard_count: int = 1,
+        shard_ids: list[int] | tuple[int, ...] | None = None,
         **config_overrides: Any,
     ) -> None:
         self.db_path = Path(db_path)
@@ -84,14 +94,20 @@ class OfflineDiscord(Failures):
         self.world = World(self.clock)
         self.gateway_mode = gateway
         self.fail_on_errors = fail_on_errors
+        self.shard_count = shard_count
+        self.shard_ids = list(shard_ids) if shard_ids is not None else list(range(shard_count))
+        if shard_ids is not None:
+            config_overrides = {
+                "shard_count": shard_count, "shard_ids": self.shard_ids, **config_overrides
+            }  # fmt: skip
         self.config_overrides = config_overrides
         self.rest = FakeRest(self.world, self._dispatch, self._connect_gateway)
-        self.gateway: GatewayServer | None = None
+        self.rest.recommended_shards = shard_count
+        self.gateways: dict[int, GatewayServer] = {}
+        self._sharded_gateway: ShardedGateway | None = None
         if gateway:
-            self.gateway = GatewayServer(
-                ready=self._ready_payload,
-                guilds=lambda: [g.payload() for g in self.world.guilds.values()],
-            )
+            self.gateways = {i: self._shard_gateway(i) for i in self.shard_ids}
+            self._sharded_gateway = ShardedGateway(self.gateways)
         # discord.py's interaction responses, their retries waiting on the fake clock
         self.adapter = OfflineWebhookAdapter(self.clock)
         self._errors = _ErrorCollector()
@@ -175,9 +191,14 @@ class OfflineDiscord(Failures):
             if self.gateway_mode:
                 self._connect_task = asyncio.create_task(self._connect())
             else:
-                self._dispatch("READY", self._ready_payload())
-                for guild in self.world.guilds.values():
-                    self._dispatch("GUILD_CREATE", guild.payload())
+                # What discord.py's launch_shards would have set, had it connected.
+                state = self.bot._connection
+                state.shard_count = self.bot.shard_count
+                state.shard_ids = self.bot.shard_ids or range(self.bot.shard_count)
+                for shard_id in state.shard_ids:
+                    self._direct("READY", self._ready_payload(shard_id=shard_id))
+                    for guild in self.guilds_of_shard(shard_id):
+                        self._direct("GUILD_CREATE", guild.payload())
             await asyncio.wait_for(self.bot.wait_until_ready(), timeout=self.settle_timeout)
             await self.settle()
         except BaseException:
@@ -292,9 +313,27 @@ class OfflineDiscord(Failures):
         return list(dm.sent) if dm is not None else []
 
     @property
+    def gateway(self) -> GatewayServer | None:
+        """The first owned shard's gateway (the only one unless sharded); see
+        :attr:`gateways`."""
+        return self.gateways[self.shard_ids[0]] if self.gateways else None
+
+    @property
     def socket(self) -> FakeGatewaySocket | None:
         """The gateway connection in use (gateway mode), for tests of what the bot sent."""
         return self.gateway.socket if self.gateway is not None else None
+
+    def shard_of(self, guild: FakeGuild | int) -> int:
+        """The shard Discord routes a server to: ``(guild_id >> 22) % shard_count``."""
+        guild_id = guild if isinstance(guild, int) else guild.id
+        return (guild_id >> 22) % self.shard_count
+
+    def guilds_of_shard(self, shard_id: int) -> list[FakeGuild]:
+        return [g for g in self.world.guilds.values() if self.shard_of(g) == shard_id]
+
+    def owns(self, guild: FakeGuild | int) -> bool:
+        """Whether this bot (process) runs the shard of ``guild``."""
+        return self.shard_of(guild) in self.shard_ids
 
     @property
     def calls(self) -> list[Call]:
@@ -414,6 +453,11 @@ class OfflineDiscord(Failures):
     ) -> Reply:
         if self.bot is None:
             raise OfflineError("the bot is not running")
+        if not self.owns(member.guild):
+            raise OfflineError(
+                f"{member.guild.name} is on shard {self.shard_of(member.guild)}, which this "
+                f"bot does not run (its shards: {self.shard_ids})"
+            )
         channel = channel or default_channel(member.guild)
         interaction = FakeInteraction(
             id=self.world.snowflake(),
@@ -431,29 +475,50 @@ class OfflineDiscord(Failures):
         return Reply(interaction)
 
     def _dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send an event on the shard of its server (DMs go to shard 0, as on Discord); an
+        event of a shard another process runs never reaches this bot."""
         if self.bot is None:
             return
-        if self.gateway is not None:
-            self.gateway.dispatch(event, data)
+        guild_id = data.get("guild_id")
+        if guild_id is None and event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"):
+            guild_id = data.get("id")
+        shard_id = self.shard_of(int(guild_id)) if guild_id is not None else 0
+        if shard_id not in self.shard_ids:
+            return
+        if self.gateways:
+            self.gateways[shard_id].dispatch(event, data)
         else:
-            use_adapter(self.adapter)
-            self.bot._connection.parsers[event](data)
+            self._direct(event, data)
 
-    def _ready_payload(self, session_id: str = "offline-session") -> dict[str, Any]:
+    def _direct(self, event: str, data: dict[str, Any]) -> None:
+        use_adapter(self.adapter)
+        self.bot._connection.parsers[event](data)
+
+    def _shard_gateway(self, shard_id: int) -> GatewayServer:
+        return GatewayServer(
+            ready=lambda session: self._ready_payload(session, shard_id=shard_id),
+            guilds=lambda: [g.payload() for g in self.guilds_of_shard(shard_id)],
+            shard_id=shard_id,
+        )
+
+    def _ready_payload(
+        self, session_id: str = "offline-session", *, shard_id: int = 0
+    ) -> dict[str, Any]:
+        guilds = self.guilds_of_shard(shard_id)
         return {
             "v": 10,
             "user": self.world.bot_user.payload(),
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.world.guilds],
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
             "session_id": session_id,
             "resume_gateway_url": "wss://gateway.offline",
             "application": {"id": str(self.world.application_id), "flags": 0},
-            "shard": [0, 1],
+            "shard": [shard_id, self.shard_count],
         }
 
     def _connect_gateway(self) -> FakeGatewaySocket:
-        if self.gateway is None:
+        if self._sharded_gateway is None:
             raise RuntimeError("this offline Discord was started without gateway mode")
-        return self.gateway.connect()
+        return self._sharded_gateway.connect()
 
     async def settle(self) -> None:
         """Let the bot finish everything the last event started, without sleeping blindly.
@@ -487,7 +552,7 @@ class OfflineDiscord(Failures):
         if self.db is not None and self.db.in_flight:
             return True
         threads = getattr(self.bot, "threads_in_flight", 0) if self.bot is not None else 0
-        return bool(threads) or bool(self.gateway and self.gateway.pending())
+        return bool(threads) or bool(self._sharded_gateway and self._sharded_gateway.pending())
 
 
 def _offline_bot_class(base: type[Any]) -> type[Any]:
@@ -495,10 +560,16 @@ def _offline_bot_class(base: type[Any]) -> type[Any]:
     (its documented ``before_identify_hook``: 5 s of real time otherwise)."""
 
     class OfflineQuizBot(base):
+        _identified: set[int | None]
+
         async def before_identify_hook(
             self, shard_id: int | None, *, initial: bool = False
         ) -> None:
-            if not initial:
+            # discord.py passes initial=True to the first shard only; the fake lets every
+            # shard's first IDENTIFY through at once (as a large bot's max_concurrency does).
+            identified = self.__dict__.setdefault("_identified", set())
+            if not initial and shard_id in identified:
                 await self.clock.sleep(IDENTIFY_WAIT)
+            identified.add(shard_id)
 
     return OfflineQuizBot

@@ -97,6 +97,7 @@ class FakeRest(InteractionRoutes, DirectRoutes):
         self.waiting = 0  # requests held by a "slow" fault until the fake clock moves
         self.faults = Faults()
         self.global_limit = GlobalRateLimit()
+        self.recommended_shards = 1  # what GET /gateway/bot answers
 
     # -- plumbing ------------------------------------------------------------------------------
 
@@ -274,7 +275,11 @@ class FakeRest(InteractionRoutes, DirectRoutes):
     @route("GET", "/gateway/bot")
     def get_gateway_bot(self, incoming: Incoming) -> tuple[int, Any]:
         limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
-        return 200, {"url": "wss://gateway.offline", "shards": 1, "session_start_limit": limit}
+        return 200, {
+            "url": "wss://gateway.offline",
+            "shards": self.recommended_shards,
+            "session_start_limit": limit,
+        }
 
     @route("GET", "/gateway")
     def get_gateway(self, incoming: Incoming) -> tuple[int, Any]:

@@ -410,7 +410,11 @@ class World:
         return secrets.token_urlsafe(24)
 
     def add_guild(self, name: str) -> FakeGuild:
-        guild = FakeGuild(self.snowflake(), name, self, owner_id=self.owner.id)
+        # Real servers were created at different moments, and the shard of a server is its
+        # id's creation time (in ms) modulo the shard count: the n-th server is dated n ms
+        # earlier, so that servers spread over shards as they do on Discord.
+        guild_id = self.snowflake() - (len(self.guilds) << 22)
+        guild = FakeGuild(guild_id, name, self, owner_id=self.owner.id)
         guild.roles[guild.id] = FakeRole(guild.id, "@everyone", EVERYONE_PERMISSIONS)
         bot_role = FakeRole(self.snowflake(), "quizbot", BOT_PERMISSIONS, position=1)
         guild.roles[bot_role.id] = bot_role

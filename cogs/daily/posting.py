@@ -69,7 +69,10 @@ class DailyPoster:
         does not know) pauses that server, with the reason shown to its admin, and the others
         carry on."""
         now = self.bot.clock.now()
+        owns = self.bot.owns_guild  # work follows the shard: other servers are other processes'
         for post in await queries.undelivered_posts(self.bot.db):
+            if not owns(post.guild_id):
+                continue
             # Recorded, never accepted by Discord (the bot stopped while sending): finish it
             # while its window is open, else undo it so it is never revealed.
             if post.closes_at > now.timestamp() and not post.revealed_at:
@@ -78,7 +81,7 @@ class DailyPoster:
                 log.info("Daily post %s never reached Discord and its window closed", post.post_id)
                 await queries.forget_post(self.bot.db, post.post_id)
         for schedule in await queries.all_schedules(self.bot.db):
-            if schedule.paused or schedule.next_post_at is None:
+            if schedule.paused or schedule.next_post_at is None or not owns(schedule.guild_id):
                 continue
             try:
                 self._rebuild_schedule(schedule, now)
@@ -87,7 +90,7 @@ class DailyPoster:
             except Exception:
                 log.exception("Daily schedule of guild %s could not be rebuilt", schedule.guild_id)
         for post in await queries.open_posts(self.bot.db):
-            if post.delivered:
+            if post.delivered and owns(post.guild_id):
                 self._schedule_reveal(post)
 
     def _rebuild_schedule(self, schedule: queries.ScheduleRow, now: datetime) -> None:
@@ -140,11 +143,17 @@ class DailyPoster:
         # Re-armed before the work: whatever happens to today's post, tomorrow's is due.
         self.schedule_post(guild_id, nxt)
         closes = rounds.closes_at(now, nxt, schedule.window_hours).timestamp()
+        slot = schedule.next_post_at
         try:
-            await retry_transient(
-                lambda: queries.set_next_post(self.bot.db, guild_id, nxt.timestamp()),
+            # A slot still ahead was moved there by whoever made today's post (another process
+            # that ran this server's shard); the claim settles two processes running at once.
+            claimed = (slot is None or slot <= now.timestamp()) and await retry_transient(
+                lambda: queries.claim_post(self.bot.db, guild_id, slot, nxt.timestamp()),
                 clock=self.bot.clock, deadline=closes, what=f"Daily schedule of guild {guild_id}",
             )  # fmt: skip
+            if not claimed:
+                log.info("Daily post of guild %s was already made by another process", guild_id)
+                return
             await self.post_question(schedule, next_post_at=nxt, retry_until=closes)
         except Exception as exc:
             if not is_transient(exc):

@@ -129,15 +129,15 @@ async def test_the_heartbeat_follows_the_real_gateway_connection(
         async with offline as d, health.Heartbeat(d.bot, path):
             assert health.check(database) == health.HEALTHY
 
-            async def probe() -> None:  # runs after the heartbeat's own listener
+            async def probe(shard_id: int) -> None:  # runs after the heartbeat's own listener
                 seen_while_down.append(health.check(database))
 
-            d.bot.add_listener(probe, "on_disconnect")
+            d.bot.add_listener(probe, "on_shard_disconnect")
             assert d.socket is not None
             await d.socket.close(code=1006)  # dropped: discord.py reconnects and resumes
             await d.settle()
             assert seen_while_down == [health.NOT_CONNECTED]
-            d.bot.remove_listener(probe, "on_disconnect")
+            d.bot.remove_listener(probe, "on_shard_disconnect")
             assert 6 in [payload["op"] for payload in d.socket.received]  # a RESUME
             assert health.check(database) == health.HEALTHY  # renewed on on_resumed
 

@@ -1,0 +1,113 @@
+"""Sharding: the fake Discord sharded as Discord shards, and the work following the shard,
+within one process and across two (two bots on one database file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from offline import FakeChannel, OfflineDiscord
+from tests.helpers import START, TEST_BANK, posts
+
+SERVERS = 8
+
+
+def world(db: Path, **options: Any) -> tuple[OfflineDiscord, list[FakeChannel]]:
+    """The same servers and channels, with the same ids, however often it is built: each
+    build stands for one process looking at the one Discord."""
+    d = OfflineDiscord(db_path=db, bank=str(TEST_BANK), start=START, **options)
+    channels = [d.channel("daily", guild=d.guild_named(f"group {n}")) for n in range(SERVERS)]
+    return d, channels
+
+
+async def set_up_everywhere(d: OfflineDiscord, channels: list[FakeChannel]) -> None:
+    for channel in channels:
+        mod = d.member(f"mod-{channel.guild.name}", admin=True, guild=channel.guild)
+        reply = await d.slash(mod, "daily setup", channel=channel, time="09:00", timezone="UTC")
+        assert "Daily question set" in reply.content, reply.content
+
+
+async def test_the_bot_takes_discords_recommended_shards_and_sees_each_server_on_its_own(
+    tmp_path: Path,
+) -> None:
+    d, channels = world(tmp_path / "q.db", shard_count=4)
+    async with d:
+        assert "GET /gateway/bot" in [c.route for c in d.calls]
+        assert d.bot.shard_count == 4
+        assert {d.shard_of(c.guild) for c in channels} == {0, 1, 2, 3}
+        for channel in channels:
+            guild = d.bot.get_guild(channel.guild.id)
+            assert guild is not None and guild.shard_id == (guild.id >> 22) % 4
+
+
+async def test_four_shards_on_gateways_post_everywhere_and_a_dropped_shard_resumes_alone(
+    tmp_path: Path,
+) -> None:
+    d, channels = world(tmp_path / "q.db", shard_count=4, gateway=True)
+    async with d:
+        assert sorted(d.gateways) == [0, 1, 2, 3]
+        assert [g.identifies for g in d.gateways.values()] == [1, 1, 1, 1]
+        await set_up_everywhere(d, channels)
+        on_two = next(c for c in channels if d.shard_of(c.guild) == 2)
+
+        await d.drop_gateway(resume=True, hold=True, shard=2)
+        renamed = d.channel("renamed-while-down", guild=on_two.guild)  # an event it misses
+        await d.advance(hours=1, minutes=1)  # 09:01: posts go out over REST meanwhile
+        await d.restore_gateway(shard=2)
+
+        assert [(g.identifies, g.resumes) for g in d.gateways.values()] == [
+            (1, 0), (1, 0), (1, 1), (1, 0)
+        ]  # fmt: skip
+        assert d.bot.get_channel(renamed.id) is not None  # replayed on RESUME
+        for channel in channels:
+            assert len(posts(d, channel)) == 1, channel.guild.name
+        member = d.member("alice", guild=on_two.guild)
+        assert "quizbot commands" in (await d.slash(member, "help")).text
+
+
+async def test_two_processes_each_post_their_own_servers_and_every_server_once(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "q.db"
+    one, channels = world(db)
+    async with one:  # one process, one shard: every server set up
+        await set_up_everywhere(one, channels)
+
+    # Grown past one shard: two processes, shards 0 and 1 of 2, on the same database file.
+    first, first_channels = world(db, shard_count=2, shard_ids=[0])
+    second, second_channels = world(db, shard_count=2, shard_ids=[1])
+    assert [c.id for c in first_channels] == [c.id for c in channels]
+    async with first, second:
+        assert {first.shard_of(c.guild) for c in channels} == {0, 1}
+        # Each process sees only the servers of its own shard.
+        assert first.bot.guilds and all(first.owns(g.id) for g in first.bot.guilds)
+        assert second.bot.guilds and all(second.owns(g.id) for g in second.bot.guilds)
+        await first.advance(hours=1, minutes=1)
+        await second.advance(hours=1, minutes=1)
+        for mine, theirs in zip(first_channels, second_channels, strict=True):
+            owner, other = (mine, theirs) if first.owns(mine.guild) else (theirs, mine)
+            by = first if owner is mine else second
+            assert len(posts(by, owner)) == 1, owner.guild.name
+            assert posts(second if by is first else first, other) == []
+
+
+async def test_a_server_run_by_two_processes_at_once_is_still_posted_once(
+    tmp_path: Path,
+) -> None:
+    """The moment a shard moves: the old process has not stopped yet and the new one already
+    runs the server. The claim on the day's post lets only one of them post it."""
+    db = tmp_path / "q.db"
+    one, channels = world(db)
+    async with one:
+        await set_up_everywhere(one, channels)
+    old, old_channels = world(db)
+    new, new_channels = world(db)
+    async with old, new:
+        await old.advance(hours=1, minutes=1)
+        await new.advance(hours=1, minutes=1)
+        for a, b in zip(old_channels, new_channels, strict=True):
+            assert len(posts(old, a)) + len(posts(new, b)) == 1, a.guild.name
+        await new.advance(days=1)
+        await old.advance(days=1)
+        for a, b in zip(old_channels, new_channels, strict=True):
+            assert len(posts(old, a)) + len(posts(new, b)) == 2, a.guild.name
