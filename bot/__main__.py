@@ -179,7 +179,9 @@ def dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.command == "db":
         return asyncio.run(db_command(settings, args))
     if args.command == "health":
-        return health.check(settings.database)
+        return health.check(
+            settings.database, shard_count=settings.shard_count, shard_ids=settings.shard_ids
+        )
     if args.command == "sandbox":
         try:
             # The sandbox is tooling beside the application, installed with the `sandbox` extra.
@@ -284,13 +286,21 @@ async def login(bot: discord.Client, token: str) -> None:
             delay = min(delay * 2, RETRY_LONGEST)
 
 
+def heartbeat_path(settings: Settings) -> Path:
+    """One heartbeat per process: the same settings name the same file for ``quizbot run``
+    and for the ``quizbot health`` that checks it."""
+    return health.heartbeat_path(
+        settings.database, shard_count=settings.shard_count, shard_ids=settings.shard_ids
+    )
+
+
 async def run_bot(settings: Settings) -> int:
     from bot.client import QuizBot
 
     async with (
         Database(settings.database) as db,
         QuizBot(settings, db, proxy=settings.proxy) as bot,
-        health.Heartbeat(bot, health.heartbeat_path(settings.database)) as heartbeat,
+        health.Heartbeat(bot, heartbeat_path(settings)) as heartbeat,
     ):
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()

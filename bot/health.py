@@ -19,7 +19,7 @@ import socket
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from types import TracebackType
@@ -40,8 +40,33 @@ NO_HEARTBEAT = 3  # no file: not started, not connected yet, or exited cleanly
 DATABASE_UNUSABLE = 4
 
 
-def heartbeat_path(database: Path) -> Path:
-    return database.with_suffix(".heartbeat")
+def heartbeat_path(
+    database: Path, *, shard_count: int | None = None, shard_ids: Sequence[int] | None = None
+) -> Path:
+    """The heartbeat of the process that owns ``shard_ids`` out of ``shard_count``.
+
+    A process that owns every shard keeps ``quizbot.heartbeat`` beside ``quizbot.db``. Several
+    processes sharing one database each keep their own, named after their shard set
+    (``quizbot.shards-0-1-of-4.heartbeat``), so none overwrites another's and ``quizbot
+    health`` run with a process's own settings reads that process's record.
+    """
+    if shard_ids is None:
+        return database.with_suffix(".heartbeat")
+    owned = f"shards-{shard_runs(shard_ids, '_')}-of-{shard_count or '?'}"
+    return database.with_suffix(f".{owned}.heartbeat")
+
+
+def shard_runs(shard_ids: Sequence[int], sep: str = ",") -> str:
+    """``[0, 1, 2, 5]`` as ``0-2,5``: the spelling QUIZBOT_SHARD_IDS accepts."""
+    runs: list[str] = []
+    ids = sorted(set(shard_ids))
+    start = 0
+    for i in range(1, len(ids) + 1):
+        if i == len(ids) or ids[i] != ids[i - 1] + 1:
+            low, high = ids[start], ids[i - 1]
+            runs.append(str(low) if low == high else f"{low}-{high}")
+            start = i
+    return sep.join(runs)
 
 
 @dataclass(frozen=True)
@@ -228,9 +253,18 @@ def _process_gone(pid: int) -> bool:
         return False
 
 
-def check(database: Path, *, now: float | None = None, stale_after: float = STALE_AFTER) -> int:
-    """``quizbot health``: one line saying why, and an exit code from the table above."""
-    path = heartbeat_path(database)
+def check(
+    database: Path,
+    *,
+    shard_count: int | None = None,
+    shard_ids: Sequence[int] | None = None,
+    now: float | None = None,
+    stale_after: float = STALE_AFTER,
+) -> int:
+    """``quizbot health``: one line saying why, and an exit code from the table above. The
+    shard settings pick the heartbeat of the process configured with them (one per shard set
+    when several processes share the database)."""
+    path = heartbeat_path(database, shard_count=shard_count, shard_ids=shard_ids)
     try:
         record = read_record(path)
     except FileNotFoundError:
@@ -269,7 +303,8 @@ def check(database: Path, *, now: float | None = None, stale_after: float = STAL
     except sqlite3.Error as exc:
         print(f"unhealthy: the database {database} does not open: {exc}", file=sys.stderr)
         return DATABASE_UNUSABLE
-    print(f"healthy: connected, heartbeat {age:.0f} s ago, schema version {version}")
+    owned = "" if shard_ids is None else f", shards {shard_runs(shard_ids)} of {shard_count}"
+    print(f"healthy: connected{owned}, heartbeat {age:.0f} s ago, schema version {version}")
     return HEALTHY
 
 

@@ -115,6 +115,30 @@ def test_a_database_that_does_not_open_fails(
     assert "does not open" in capsys.readouterr().err
 
 
+def test_each_shard_set_keeps_its_own_heartbeat_beside_the_shared_database(
+    database: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two processes on one database file: neither overwrites the other's record, and each
+    process's settings read that process's heartbeat."""
+    whole = health.heartbeat_path(database)
+    first = health.heartbeat_path(database, shard_count=4, shard_ids=[0, 1])
+    second = health.heartbeat_path(database, shard_count=4, shard_ids=(3, 2))
+    assert whole.name == "quizbot.heartbeat"  # one process, every shard: as before
+    assert first.name == "quizbot.shards-0-1-of-4.heartbeat"
+    assert second.name == "quizbot.shards-2-3-of-4.heartbeat"
+    assert health.heartbeat_path(database, shard_count=8, shard_ids=[0, 2, 3]).name == (
+        "quizbot.shards-0_2-3-of-8.heartbeat"
+    )
+
+    record(first)
+    record(second, connected=False, age=7)
+    assert health.check(database, shard_count=4, shard_ids=[0, 1]) == health.HEALTHY
+    assert capsys.readouterr().out.startswith("healthy: connected, shards 0-1 of 4, heartbeat")
+    assert health.check(database, shard_count=4, shard_ids=[2, 3]) == health.NOT_CONNECTED
+    assert "not connected for 7 s" in capsys.readouterr().err
+    assert health.check(database) == health.NO_HEARTBEAT  # no all-shards process runs here
+
+
 # -- the heartbeat follows the gateway --------------------------------------------------------
 
 
@@ -217,6 +241,62 @@ def test_a_killed_bot_is_not_healthy(tmp_path: Path, watchdog: list[subprocess.P
     assert dead.returncode == health.NOT_CONNECTED
     assert f"the bot (process {bot.pid}) exited without stopping cleanly" in dead.stderr
     assert health.heartbeat_path(database).exists()  # left behind, and still not believed
+
+
+SHARD_WITH_HEARTBEAT = """
+import asyncio, sys
+from pathlib import Path
+from bot import health
+from offline import OfflineDiscord
+
+async def main() -> None:
+    database, shard = Path(sys.argv[1]), int(sys.argv[2])
+    offline = OfflineDiscord(db_path=database, gateway=True, shard_count=2, shard_ids=[shard])
+    async with offline as d:
+        path = health.heartbeat_path(database, shard_count=2, shard_ids=[shard])
+        async with health.Heartbeat(d.bot, path, every=0.2):
+            print("connected", flush=True)
+            await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+def test_two_processes_on_one_database_are_checked_each_by_its_own_settings(
+    tmp_path: Path, watchdog: list[subprocess.Popen[str]]
+) -> None:
+    """`quizbot health` with a process's QUIZBOT_SHARD_* answers for that process: killing the
+    one that runs shard 1 leaves the one that runs shard 0 healthy."""
+    database = tmp_path / "quizbot.db"
+    bots = []
+    for shard in (0, 1):
+        bot = subprocess.Popen(
+            [sys.executable, "-c", SHARD_WITH_HEARTBEAT, str(database), str(shard)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=tmp_path,
+            env=clean_env(),
+        )
+        watchdog.append(bot)
+        bots.append(bot)
+    for bot in bots:
+        assert bot.stdout is not None and bot.stdout.readline() == "connected\n"
+
+    def check(shard: int) -> subprocess.CompletedProcess[str]:
+        return quizbot(database, "health", QUIZBOT_SHARD_COUNT="2", QUIZBOT_SHARD_IDS=str(shard))
+
+    for shard in (0, 1):
+        alive = check(shard)
+        assert alive.returncode == health.HEALTHY, alive.stderr
+        assert alive.stdout.startswith(f"healthy: connected, shards {shard} of 2,")
+
+    bots[1].send_signal(signal.SIGKILL)
+    bots[1].wait()
+    dead = check(1)
+    assert dead.returncode == health.NOT_CONNECTED
+    assert f"the bot (process {bots[1].pid}) exited without stopping cleanly" in dead.stderr
+    assert check(0).returncode == health.HEALTHY  # the other process's record is untouched
+    assert quizbot(database, "health").returncode == health.NO_HEARTBEAT  # no all-shards bot
 
 
 def test_run_without_network_retries_one_line_at_a_time(
