@@ -20,7 +20,7 @@ import discord
 
 from bank import BUILTIN_BANK
 from bank.schema import BankError
-from bot import health
+from bot import health, logs
 from bot.config import ConfigError, Settings, load_settings
 from db.database import Database, DatabaseError
 
@@ -140,10 +140,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"quizbot: configuration error: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level_number,
-        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=settings.log_level_number, format=logs.FORMAT)
+    logs.install()  # each line names its shard where one is known
     for name in ("discord.client", "discord.shard"):
         logging.getLogger(name).addFilter(one_line_reconnects)
     try:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import discord
+from discord import app_commands
 from discord.ext import commands
 
 from bank import BUILTIN_BANK, load_bank
@@ -21,6 +22,7 @@ from bot.catalogs import GuildCatalogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
 from bot.errors import handle_interaction_error
+from bot.logs import in_shard, mark_shard
 from bot.pacing import GlobalPacer
 from bot.ratelimits import install as install_http_layer
 from bot.scheduler import Scheduler
@@ -70,6 +72,16 @@ def shard_of(guild_id: int, shard_count: int) -> int:
     return (guild_id >> 22) % shard_count
 
 
+class QuizTree(app_commands.CommandTree["QuizBot"]):
+    """The command tree; a command's log lines name its server's shard (the check runs in the
+    task that then runs the command, its autocomplete and its error handler)."""
+
+    async def interaction_check(self, interaction: discord.Interaction[QuizBot]) -> bool:
+        if interaction.guild_id is not None:
+            self.client.log_as_guild(interaction.guild_id)
+        return True
+
+
 class QuizBot(commands.AutoShardedBot):
     """The bot. ``commands_only=True`` builds one that logs in only to publish its commands
     (``quizbot sync``): its scheduler never starts and accepts no jobs, so nothing is posted
@@ -92,6 +104,7 @@ class QuizBot(commands.AutoShardedBot):
         options.setdefault("shard_count", settings.shard_count)
         if settings.shard_ids is not None:
             options.setdefault("shard_ids", list(settings.shard_ids))
+        options.setdefault("tree_cls", QuizTree)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -145,6 +158,50 @@ class QuizBot(commands.AutoShardedBot):
         if self.shard_ids is None or self.shard_count is None:
             return True
         return shard_of(guild_id, self.shard_count) in self.shard_ids
+
+    def log_as_guild(self, guild_id: int) -> None:
+        """The current task works for this server: its log lines name the server's shard."""
+        if self.shard_count is not None:
+            mark_shard(shard_of(guild_id, self.shard_count))
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        # The listener tasks started here copy the context, so they log the event's shard.
+        shard = self._event_shard(event_name, args)
+        if shard is None:
+            super().dispatch(event_name, *args, **kwargs)
+            return
+        with in_shard(shard):
+            super().dispatch(event_name, *args, **kwargs)
+
+    def _event_shard(self, event_name: str, args: tuple[Any, ...]) -> int | None:
+        if not args:
+            return None
+        first = args[0]
+        if event_name.startswith("shard_"):  # shard_connect, shard_ready ...: the id first
+            return first if isinstance(first, int) else None
+        if isinstance(first, discord.Guild):
+            return first.shard_id
+        guild_id = getattr(first, "guild_id", None)  # interactions, raw events
+        if guild_id is None:
+            guild = getattr(first, "guild", None)  # messages, members, channels
+            guild_id = guild.id if isinstance(guild, discord.Guild) else None
+        if guild_id is None or self.shard_count is None:
+            return None
+        return shard_of(int(guild_id), self.shard_count)
+
+    # Gateway connections in our own words, one line each and naming the shard (discord.py's
+    # own lines are at DEBUG, or carry a traceback).
+    async def on_shard_connect(self, shard_id: int) -> None:
+        log.info("Shard %s connected to the gateway", shard_id)
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("Shard %s ready", shard_id)
+
+    async def on_shard_resumed(self, shard_id: int) -> None:
+        log.info("Shard %s resumed its session", shard_id)
+
+    async def on_shard_disconnect(self, shard_id: int) -> None:
+        log.warning("Shard %s disconnected from the gateway", shard_id)
 
     def owned_shards_text(self) -> str:
         ids = self.shard_ids

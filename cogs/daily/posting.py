@@ -130,6 +130,7 @@ class DailyPoster:
             await self._scheduled_post(guild_id)
 
     async def _scheduled_post(self, guild_id: int) -> None:
+        self.bot.log_as_guild(guild_id)
         await self.bot.wait_until_ready()
         schedule = await queries.get_schedule(self.bot.db, guild_id)
         if schedule is None or schedule.paused:
@@ -171,6 +172,7 @@ class DailyPoster:
         post = await queries.get_post(self.bot.db, post_id)
         if post is None or post.delivered:
             return
+        self.bot.log_as_guild(post.guild_id)
         schedule = await queries.get_schedule(self.bot.db, post.guild_id)
         item = await self.bot.catalogs.get(post.guild_id, post.item_id)
         if schedule is None or schedule.paused or item is None:
@@ -352,6 +354,7 @@ class DailyPoster:
             post = await queries.get_post(self.bot.db, post_id)
             if post is None or not post.is_open or not post.delivered:
                 return  # revealed already, or never reached Discord (so never revealed)
+            self.bot.log_as_guild(post.guild_id)
             self.jobs.cancel(("reveal", post_id))
             now = self.bot.clock.time()
             try:

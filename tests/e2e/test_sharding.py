@@ -3,9 +3,13 @@ within one process and across two (two bots on one database file)."""
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from bot import logs
 from offline import FakeChannel, OfflineDiscord
 from tests.helpers import START, TEST_BANK, posts
 
@@ -111,3 +115,24 @@ async def test_a_server_run_by_two_processes_at_once_is_still_posted_once(
         await old.advance(days=1)
         for a, b in zip(old_channels, new_channels, strict=True):
             assert len(posts(old, a)) + len(posts(new, b)) == 2, a.guild.name
+
+
+async def test_log_lines_name_the_shard_of_their_server(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """What an operator reads in the log of a sharded bot: each gateway line, and each line a
+    server's daily work writes, says which shard it came from."""
+    caplog.set_level(logging.INFO)
+    logs.install([caplog.handler])  # as `quizbot run` installs it on its own handler
+    d, channels = world(tmp_path / "q.db", shard_count=4, gateway=True)
+    async with d:
+        await set_up_everywhere(d, channels)
+        lost = next(c for c in channels if d.shard_of(c.guild) == 3)
+        d.delete_channel(lost)  # its daily post fails, and says so in the log
+        await d.advance(hours=1, minutes=1)
+    lines = [logging.Formatter(logs.FORMAT).format(r) for r in caplog.records]
+    for shard in range(4):
+        assert any(f"bot.client shard={shard}: Shard {shard} connected" in x for x in lines)
+    failed = [x for x in lines if f"Daily post in guild {lost.guild.id} failed" in x]
+    assert failed and all("cogs.daily.posting shard=3: " in x for x in failed), failed
+    assert any("bot.client: Shards: all of 4" in x for x in lines)  # start-up: no shard yet
