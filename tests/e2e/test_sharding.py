@@ -11,7 +11,7 @@ import pytest
 
 from bot import logs
 from offline import FakeChannel, OfflineDiscord
-from tests.helpers import START, TEST_BANK, posts
+from tests.helpers import START, TEST_BANK, accept, challenge, posts, rounds_in
 
 SERVERS = 8
 
@@ -67,6 +67,38 @@ async def test_four_shards_on_gateways_post_everywhere_and_a_dropped_shard_resum
             assert len(posts(d, channel)) == 1, channel.guild.name
         member = d.member("alice", guild=on_two.guild)
         assert "quizbot commands" in (await d.slash(member, "help")).text
+
+
+async def test_a_duel_in_a_server_of_every_shard_is_challenged_played_and_won(
+    tmp_path: Path,
+) -> None:
+    """Four duels at once, one per shard: each challenge, click and round timer goes through
+    its own shard's connection and lands in its own thread."""
+    d, channels = world(tmp_path / "q.db", shard_count=4, gateway=True)
+    async with d:
+        arenas = [next(c for c in channels if d.shard_of(c.guild) == n) for n in range(4)]
+        duels = []
+        for n, channel in enumerate(arenas):
+            alice = d.member(f"alice-{n}", guild=channel.guild)
+            bob = d.member(f"bob-{n}", guild=channel.guild)
+            reply = await challenge(d, alice, bob, rounds=3)
+            assert "challenges" in reply.text, reply.text
+            thread = await accept(d, reply, bob)
+            assert thread.guild is channel.guild
+            duels.append((alice, bob, thread))
+        for _ in range(3):  # the rounds of all four run side by side
+            questions = [rounds_in(d, thread)[-1] for _, _, thread in duels]
+            await d.advance(seconds=2)
+            for (alice, _, _), question in zip(duels, questions, strict=True):
+                assert "Locked in" in (await d.click(alice, question, label="True")).content
+            await d.advance(seconds=1)
+            for (_, bob, _), question in zip(duels, questions, strict=True):
+                assert "Locked in" in (await d.click(bob, question, label="False")).content
+        for n, (alice, bob, thread) in enumerate(duels):
+            assert len(rounds_in(d, thread)) == 3, n
+            assert f"{alice.name} wins" in d.messages(thread)[-1].text(), n
+            rating = await d.slash(bob, "duel rating")
+            assert "0W 1L 0D" in rating.text, n
 
 
 async def test_two_processes_each_post_their_own_servers_and_every_server_once(
