@@ -31,6 +31,7 @@ BENCHMARKS = {
     "duel_storm": 1.0,
     "leaderboard": 0.3,
     "startup": 1.0,
+    "sharded_startup": 0.2,  # 10,000 servers by default; --scale 5 for the full 50,000
     "scheduler": 0.2,
     "daily_storm": 1.0,
     "autocomplete": 1.0,

@@ -14,6 +14,7 @@ TINY = {
     "duel_storm": 0.05,
     "leaderboard": 0.01,
     "startup": 0.01,
+    "sharded_startup": 0.002,
     "scheduler": 0.005,
     "daily_storm": 0.01,
     "autocomplete": 0.01,
