@@ -263,11 +263,12 @@ asyncio.run(main())
 
 
 def test_two_processes_on_one_database_are_checked_each_by_its_own_settings(
-    tmp_path: Path, watchdog: list[subprocess.Popen[str]]
+    database: Path, watchdog: list[subprocess.Popen[str]]
 ) -> None:
     """`quizbot health` with a process's QUIZBOT_SHARD_* answers for that process: killing the
-    one that runs shard 1 leaves the one that runs shard 0 healthy."""
-    database = tmp_path / "quizbot.db"
+    one that runs shard 1 leaves the one that runs shard 0 healthy. (The database is migrated
+    first, as by the process that ran before the split.)"""
+    tmp_path = database.parent
     bots = []
     for shard in (0, 1):
         bot = subprocess.Popen(
