@@ -155,13 +155,11 @@ def _item_schema() -> dict[str, Any]:
     }
 
 
-def bank_json_schema() -> dict[str, Any]:
-    """The JSON Schema (draft-07, which editors support best) of a bank file in our format."""
+def _our_bank_schema() -> dict[str, Any]:
+    """A bank file in our format: a topic, an optional title, and its items."""
     return {
-        "$schema": "http://json-schema.org/draft-07/schema#",
-        "title": "quizbot question bank",
-        "description": "One topic's questions. Checked in full by `quizbot bank validate`.",
         "type": "object",
+        "description": "One topic's questions. Checked in full by `quizbot bank validate`.",
         "required": ["topic", "items"],
         "additionalProperties": False,
         "properties": {
@@ -169,10 +167,22 @@ def bank_json_schema() -> dict[str, Any]:
             "title": _TEXT,
             "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/definitions/item"}},
         },
+    }
+
+
+def bank_json_schema() -> dict[str, Any]:
+    """The JSON Schema (draft-07, which editors support best) of a bank file: our format or a
+    Red trivia list, as the loader reads both. The two cannot overlap (a Red list may not use
+    our file keys, and ours allows no others), so exactly one branch of the oneOf matches."""
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "quizbot question bank",
+        "description": "Our bank format or a Red-DiscordBot trivia list.",
+        "oneOf": [{"$ref": "#/definitions/bank"}, {"$ref": "#/definitions/red-list"}],
         "definitions": {
+            "bank": _our_bank_schema(),
             "item": _item_schema(),
             **{kind: _kind_schema(kind) for kind in rules.KINDS},
-            # A Red trivia list, for editors that pick it by file (the loader reads both).
             "red-list": _red_list_schema(),
         },
     }

@@ -168,7 +168,54 @@ def test_seed_labels_are_valid_sources(source: str) -> None:
 def test_json_schema_is_plain_json() -> None:
     schema = bank_json_schema()
     assert json.loads(json.dumps(schema)) == schema
-    assert schema["required"] == ["topic", "items"]
+    assert schema["definitions"]["bank"]["required"] == ["topic", "items"]
+
+
+def test_json_schema_accepts_our_format_or_a_red_list() -> None:
+    schema = bank_json_schema()
+    refs = [branch["$ref"].removeprefix("#/definitions/") for branch in schema["oneOf"]]
+    assert refs == ["bank", "red-list"]
+    assert "required" not in schema and "properties" not in schema  # no branch is forced
+
+
+def _matches_red_list(red: dict[str, Any], document: dict[str, Any]) -> bool:
+    """The Red branch of the schema, applied by hand to a document (no validator installed):
+    the keywords it uses, each checked the way JSON Schema defines it."""
+    if any(key in document for rule in red["not"]["anyOf"] for key in rule["required"]):
+        return False
+    for key, value in document.items():
+        rule = red["properties"].get(key)
+        if rule is None:
+            answers = red["additionalProperties"]
+            if not isinstance(value, list) or len(value) < answers["minItems"]:
+                return False
+            if not all(isinstance(v, (str, int, float, bool)) for v in value):
+                return False
+        elif key == "CONFIG":
+            if set(value) - set(rule["properties"]):
+                return False
+        elif not isinstance(value, str) or not rule.get("minLength", 0) <= len(value) <= rule.get(
+            "maxLength", len(value)
+        ):
+            return False
+    return len(document) >= red["minProperties"]
+
+
+def test_a_red_list_the_loader_reads_matches_only_the_red_branch() -> None:
+    from pathlib import Path
+
+    import yaml
+
+    from bank import load_bank
+
+    path = Path(__file__).resolve().parents[1] / "fixtures" / "red" / "geography.yaml"
+    assert load_bank(path)  # the loader reads it
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    definitions = bank_json_schema()["definitions"]
+    assert _matches_red_list(definitions["red-list"], document)
+    assert not set(definitions["bank"]["required"]) <= set(document)  # not our format
+    ours = {"topic": "geo", "items": []}
+    assert not _matches_red_list(definitions["red-list"], ours)  # ours never passes as Red's
 
 
 def test_json_schema_allows_exactly_the_keys_the_validator_allows() -> None:
