@@ -148,6 +148,26 @@ def _as_phrase_text(answer: str) -> str:
     return _LINK.sub("", answer).rstrip(">/") if _LINK.match(answer.strip()) else answer
 
 
+# A single capital letter opening an answer, before a hyphen or a word: "A-city", "A positive".
+_LEADING_LETTER = re.compile(r"([A-Z])(-|\s+)(?=\w)")
+_CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _other_letters(answer: str) -> list[str]:
+    """ "A positive" with every other leading letter: "B positive", ... "Z positive".
+
+    Replies drop "a" as an article, so without these "B positive" would still contain the
+    answer's words; as rivals they make a different letter a wrong answer, while "A positive"
+    (and "positive") stay right. Only a lone capital counts: "A dog" gains "B dog" as a rival,
+    which costs nothing, but "Aa battery" or "a dog" are left alone.
+    """
+    match = _LEADING_LETTER.match(answer.strip())
+    if match is None:
+        return []
+    own, rest = match.group(1), answer.strip()[1:]
+    return [letter + rest for letter in _CAPITALS if letter != own]
+
+
 @per_item
 def _short_key(item: ShortItem, table: ConfusableTable) -> AnswerKey:
     answers = list(item.answers)
@@ -167,6 +187,11 @@ def _short_key(item: ShortItem, table: ConfusableTable) -> AnswerKey:
     synonyms, confusable_rivals = confusable_parts(table, answers, item.prompt)
     shown = item.answers[0] if item.answers else ""
     rivals = [(reject, f"a near miss for {quote(shown)}") for reject in item.reject]
+    rivals += [
+        (other, f"a different name from {quote(answer)}")
+        for answer in answers
+        for other in _other_letters(answer)
+    ]
     return build_key(accepted + synonyms, rivals + confusable_rivals, shown)
 
 

@@ -282,3 +282,44 @@ def test_a_typo_is_checked_against_every_listed_spelling_whatever_their_order() 
     other = items["Which social network for professionals, spelled the other way?"]
     assert grade(one, "lniked in").correct and grade(other, "lniked in").correct
     assert grade(one, "linkedni").correct and grade(other, "linkedni").correct
+
+
+LETTER_NAMES = """\
+Which blood type can give red cells to every other?:
+- O negative
+Where does Saitama live?:
+- A-city
+Which blood type is the most common?:
+- A positive
+Which vitamin comes from sunlight?:
+- Vitamin D
+"""
+
+
+@pytest.mark.parametrize(
+    ("prompt", "wrong", "right"),
+    [
+        # The other name is not in the list: the letter alone tells them apart.
+        ("Which blood type can give red cells to every other?", "B negative", "O negative"),
+        ("Which blood type can give red cells to every other?", "A negative", "o-negative"),
+        ("Where does Saitama live?", "Z-city", "A-city"),
+        ("Where does Saitama live?", "B city", "a city"),
+        ("Which blood type is the most common?", "B positive", "A positive"),
+        ("Which blood type is the most common?", "O positive", "positive"),
+    ],
+)
+def test_a_leading_capital_letter_is_part_of_the_name(prompt: str, wrong: str, right: str) -> None:
+    item = {i.prompt: i for i in shorts(LETTER_NAMES, "letters.yaml")}[prompt]
+    assert not grade(item, wrong).correct
+    assert grade(item, right).correct
+
+
+def test_a_letter_answer_still_takes_filler_and_typos() -> None:
+    item = {i.prompt: i for i in shorts(LETTER_NAMES, "letters.yaml")}
+    assert grade(item["Where does Saitama live?"], "I think it's A-city").correct
+    assert not grade(item["Where does Saitama live?"], "I think it's Z-city").correct
+    blood = item["Which blood type can give red cells to every other?"]
+    assert grade(blood, "O negatve").correct
+    assert not grade(blood, "B negatve").correct
+    assert grade(item["Which vitamin comes from sunlight?"], "vitamin d").correct
+    assert not grade(item["Which vitamin comes from sunlight?"], "vitamin c").correct
