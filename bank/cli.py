@@ -18,6 +18,7 @@ from bank.jsonschema import bank_json_schema
 from bank.loader import BUILTIN_BANK, bank_files, load_files
 from bank.schema import KINDS, LEVELS, QUICK_KINDS, BankError, Item
 from bank.validation import BUILTIN_OWNER, id_clashes, owned_ids
+from bank.words import plural
 
 SEED_LABELS = Path(__file__).resolve().parent / "seed_labels.txt"
 
@@ -44,9 +45,9 @@ def validate(paths: list[str]) -> int:
     if problems:
         for problem in problems:
             print(problem)
-        print(f"{len(problems)} problem{_s(len(problems))} in {len(files)} file{_s(len(files))}")
+        print(f"{plural(len(problems), 'problem')} in {plural(len(files), 'file')}")
         return 1
-    print(f"ok: {len(items)} items in {len(files)} file{_s(len(files))}")
+    print(f"ok: {plural(len(items), 'item')} in {plural(len(files), 'file')}")
     if importing:
         print(
             "/bank import also refuses an id that another bank imported by the same server "
@@ -154,8 +155,8 @@ def _stats_table(items: Sequence[Item]) -> str:
     rows.append(_row("total", "all", all_kinds, topic_width, level_width))
     quick = sum(1 for item in items if item.kind in QUICK_KINDS)
     rows.append(
-        f"\n{len(items)} items in {len(topics)} topics; quick items (short, mcq, "
-        f"truefalse): {quick}"
+        f"\n{plural(len(items), 'item')} in {plural(len(topics), 'topic')}; "
+        f"quick items (short, mcq, truefalse): {quick}"
     )
     return "\n".join(rows)
 
@@ -163,7 +164,3 @@ def _stats_table(items: Sequence[Item]) -> str:
 def _row(topic: str, level: str, per_kind: list[int], topic_width: int, level_width: int) -> str:
     cells = "".join(f"  {count:>9}" for count in per_kind)
     return f"{topic:<{topic_width}}  {level:<{level_width}}{cells}  {sum(per_kind):>6}"
-
-
-def _s(count: int) -> str:
-    return "" if count == 1 else "s"

@@ -34,13 +34,21 @@ NO_TOKEN = """\
 quizbot: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.
 
 To get a token: open https://discord.com/developers/applications, create an application,
-open its "Bot" page, press "Reset Token" and copy it. Then put it in a file named .env next
-to config.yaml (one line: DISCORD_TOKEN=your-token) or export it in your shell. The README's
-"Deploy" section walks through the invite link and the permissions the bot needs.
+open its "Bot" page, press "Reset Token" and copy it. Then put it in a file named .env in
+the folder you run quizbot from (one line: DISCORD_TOKEN=your-token) or export it in your
+shell. The README's "Deploy" section walks through the invite link and the permissions the
+bot needs.
 
 No Discord account at hand? Try the whole bot offline in this terminal:
-    python3 tasks.py sandbox      (or: quizbot sandbox)
+    python3 tasks.py sandbox      (or: .venv/bin/quizbot sandbox)
 """
+
+DESCRIPTION = (
+    "quizbot runs a quiz bot for your Discord server: daily questions, practice quizzes, "
+    "duels and leaderboards. With no sub-command it logs in and runs the bot; the "
+    "sub-commands below check a question bank, migrate the database or try everything "
+    "offline."
+)
 
 SANDBOX_MISSING = (
     "quizbot: the sandbox is not installed here ({missing} is missing): "
@@ -69,7 +77,7 @@ def _utc_minute(text: str) -> datetime:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="quizbot", description=__doc__)
+    parser = argparse.ArgumentParser(prog="quizbot", description=DESCRIPTION)
     parser.add_argument("--version", action="version", version=f"quizbot {version()}")
     parser.add_argument("--config", help="config.yaml to read (default: $QUIZBOT_CONFIG)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")

@@ -29,6 +29,11 @@ from bot.scheduler import Scheduler
 from db.database import Database
 
 log = logging.getLogger(__name__)
+
+# The bot never joins a voice channel, so discord.py's start-up warnings about missing voice
+# libraries (PyNaCl, davey) would only worry whoever reads the log.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
 T = TypeVar("T")
 
 

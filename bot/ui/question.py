@@ -6,6 +6,7 @@ import discord
 
 from bank.grading import Grade
 from bank.schema import LETTERS, Item, KeypointsItem, McqItem
+from bank.words import plural
 from bot.ui.embeds import BRAND_COLOUR, FAILURE_COLOUR, SUCCESS_COLOUR, truncate
 
 KIND_HINTS = {
@@ -68,7 +69,7 @@ def verdict_embed(
     else:
         title, colour = "Not quite", FAILURE_COLOUR
     if points is not None:
-        title += f" · {points} point{'s' if points != 1 else ''}"
+        title += f" · {plural(points, 'point')}"
     embed = discord.Embed(title=title, colour=colour)
     embed.add_field(name="You answered", value=truncate(reply or "(empty)", 1024), inline=False)
     if grade.reason:

@@ -14,6 +14,7 @@ from bank import BankError, load_bank_text
 from bank.loader import MAX_FILE_BYTES, slugify
 from bank.schema import Item
 from bank.validation import BUILTIN_OWNER, id_clashes, owned_ids
+from bank.words import plural
 from bot import options
 from bot.catalogs import POOL_SETTING
 from bot.checks import admin_only
@@ -69,12 +70,13 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         pool = await self.bot.catalogs.pool_topics(guild_id)
         embed = brand_embed("Question banks")
         embed.add_field(
-            name=f"Built-in: {len(builtin)} questions",
+            name=f"Built-in: {plural(len(builtin), 'question')}",
             value=", ".join(builtin.topics()) or "none",
             inline=False,
         )
         lines = [
-            f"**{b.name}**: {b.item_count} questions, imported <t:{int(b.imported_at)}:R> "
+            f"**{b.name}**: {plural(b.item_count, 'question')}, "
+            f"imported <t:{int(b.imported_at)}:R> "
             f"by <@{b.imported_by}>"
             for b in custom
         ]
@@ -137,7 +139,7 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         view.interaction = interaction
         await interaction.followup.send(
             f"A bank named **{name}** already exists. Replace it with `{file.filename}` "
-            f"({len(items)} questions)?",
+            f"({plural(len(items), 'question')})?",
             view=view,
             ephemeral=True,
         )
@@ -178,7 +180,7 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
 
     def _imported(self, bank: banks.CustomBank, items: list[Item]) -> str:
         return (
-            f"Imported **{bank.name}**: {len(items)} questions ({topic_summary(items)}). "
+            f"Imported **{bank.name}**: {plural(len(items), 'question')} ({topic_summary(items)}). "
             "They join daily posts and duels unless `/bank use` limits the topics."
         )
 
@@ -190,7 +192,7 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         if bank is None:
             raise UserError(f"No imported bank is named `{name}`. `/bank list` shows them.")
         await interaction.response.send_message(
-            f"**{bank.name}**: {bank.item_count} questions.",
+            f"**{bank.name}**: {plural(bank.item_count, 'question')}.",
             file=discord.File(io.BytesIO(bank.source.encode()), filename=bank.filename),
             ephemeral=True,
         )
@@ -208,11 +210,11 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
             await banks.delete_bank(self.bot.db, guild_id, name)
             self.bot.catalogs.invalidate(guild_id)
             await confirmed.edit_original_response(
-                content=f"Removed **{name}** ({bank.item_count} questions).", view=None
+                content=f"Removed **{name}** ({plural(bank.item_count, 'question')}).", view=None
             )
 
         await Confirm(interaction.user.id, self.bot.clock, delete, "Remove").ask(
-            interaction, f"Remove **{name}** and its {bank.item_count} questions?"
+            interaction, f"Remove **{name}** and its {plural(bank.item_count, 'question')}?"
         )
 
     @export.autocomplete("name")

@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bank.words import plural
 from bot.checks import admin_only
 from bot.ui.confirm import Confirm
 from db import privacy
@@ -19,6 +20,41 @@ if TYPE_CHECKING:
     from bot.client import QuizBot
 
 PLAIN_LIMIT = 8 * 1024 * 1024  # larger exports are gzipped to stay under Discord's upload limit
+
+
+# What /data forget removed, told in the member's terms rather than the database's tables.
+COUNTED = {
+    "answers": "answer",
+    "reports": "report",
+    "duels": "duel",
+    "practice_cards": "review card",
+    "practice_sessions": "practice session",
+}
+# Tables only derived from the member's answers and games: named once, not counted.
+DERIVED = {
+    "member_totals": "their points and stats",
+    "member_periods": "their points and stats",
+    "member_days": "their points and stats",
+    "member_topics": "their points and stats",
+    "daily_streaks": "their daily streak",
+    "ratings": "their duel rating",
+    "duel_answers": "their duel answers",
+    "members": "their name",
+}
+
+
+def forgotten_summary(removed: dict[str, int]) -> str:
+    """ "3 answers, 1 report, their points and stats" from rows removed per table."""
+    parts = [plural(removed[t], noun) for t, noun in COUNTED.items() if removed.get(t)]
+    for table, words in DERIVED.items():
+        if removed.get(table) and words not in parts:
+            parts.append(words)
+    # Whatever else held their id (banks they imported, questions they disabled) keeps the
+    # record and loses only their name.
+    others = sum(n for t, n in removed.items() if t not in COUNTED and t not in DERIVED)
+    if others:
+        parts.append(f"their name on {plural(others, 'other record')}")
+    return ", ".join(parts) or "there were none"
 
 
 def to_json_lines(records: list[dict[str, object]]) -> bytes:
@@ -59,10 +95,9 @@ class DataCog(commands.GroupCog, name="Data", group_name="data"):
 
         async def erase(confirmed: discord.Interaction) -> None:
             removed = await privacy.forget_member(self.bot.db, guild_id, member.id)
-            detail = ", ".join(f"{n} {table}" for table, n in removed.items() if n)
             await confirmed.edit_original_response(
-                content=f"Deleted every record of {member.mention} in this server "
-                f"({detail or 'there were none'}).",
+                content=f"Deleted every record of {member.mention} in this server: "
+                f"{forgotten_summary(removed)}.",
                 view=None,
             )
 

@@ -8,6 +8,7 @@ import discord
 
 from bank.grading import Grade
 from bank.schema import Item
+from bank.words import plural
 from bot import options
 from bot.ui.embeds import brand_embed, timestamp
 from bot.ui.question import answer_embed, question_embed, verdict_embed
@@ -67,7 +68,8 @@ def setup_done(schedule: queries.ScheduleRow, channel: str, matching: int) -> st
     first = schedule.next_post_at or 0.0
     return (
         f"Daily question set: {channel} at {schedule.post_time} {schedule.timezone} "
-        f"({matching} questions match). First post {timestamp(first, 'F')}, {timestamp(first)}."
+        f"({plural(matching, 'question')} {'matches' if matching == 1 else 'match'}). "
+        f"First post {timestamp(first, 'F')}, {timestamp(first)}."
     )
 
 

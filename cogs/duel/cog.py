@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bank.schema import LEVELS, QUICK_KINDS
+from bank.words import plural
 from bot import options
 from bot.errors import UserError
 from bot.guild_config import get_config
@@ -88,8 +89,8 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
         )
         if len(pool) < rounds:
             raise UserError(
-                f"Only {len(pool)} quick questions match that topic and level: not enough for "
-                f"{rounds} rounds. Choose fewer rounds or a wider filter."
+                f"That topic and level have {plural(len(pool), 'quick question')}: "
+                f"not enough for {plural(rounds, 'round')}. Choose fewer rounds or a wider filter."
             )
         now = self.bot.clock.time()
         rng = random.Random(f"{interaction.guild.id}:{challenger.id}:{member.id}:{now}")

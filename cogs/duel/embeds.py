@@ -5,6 +5,7 @@ from __future__ import annotations
 import discord
 
 from bank.schema import Item
+from bank.words import plural
 from bot.ui.embeds import BRAND_COLOUR, brand_embed, timestamp
 from bot.ui.question import answer_summary, question_embed
 from cogs import rating as glicko
@@ -27,7 +28,7 @@ def accepted(duel: queries.DuelRow, where: str) -> discord.Embed:
     return brand_embed(
         "Duel accepted",
         f"<@{duel.challenger_id}> vs <@{duel.opponent_id}>: play {where}. "
-        f"{duel.rounds} rounds, {duel.round_seconds:.0f} s each.",
+        f"{plural(duel.rounds, 'round')}, {duel.round_seconds:.0f} s each.",
     )
 
 
@@ -89,7 +90,7 @@ def end(title: str, fields: list[tuple[str, str]]) -> discord.Embed:
 def end_field(
     points: int, old: glicko.Rating, new: glicko.Rating | None, change: float | None
 ) -> str:
-    value = f"{points} points"
+    value = plural(points, "point")
     if change is not None:
         shown = new.shown() if new else "?"
         value += f"\nRating {old.shown()} → {shown} ({change:+.0f})"

@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bank.words import plural
 from bot.ui.embeds import brand_embed
 from bot.ui.paginator import Paginator
 from cogs import rating as glicko
@@ -29,7 +30,6 @@ BOARD_TITLES = {
     "accuracy": "Accuracy",
 }
 PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
-UNITS = {"points": "pts", "streak": "days"}
 
 
 class LeaderboardCog(commands.Cog, name="Leaderboard"):
@@ -133,7 +133,9 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
             return f"{value:.0%} ({detail})"
         if board == "rating":
             return f"{value:.0f} {detail}"
-        return f"{value:.0f} {UNITS[board]}"
+        if board == "streak":
+            return plural(round(value), "day")
+        return f"{value:.0f} pts"
 
     def _line(self, board: str, row: stats.BoardRow, names: dict[int, str]) -> str:
         rank, user_id = row[0], row[1]
@@ -212,7 +214,7 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
 
 
 def _headline(points: int, accuracy: str, streak: int, rating: glicko.Rating | None) -> str:
-    parts = [f"{points} points", f"{accuracy} right", f"streak {streak}"]
+    parts = [plural(points, "point"), f"{accuracy} right", f"streak {plural(streak, 'day')}"]
     if rating is not None:
         parts.append(f"rating {rating.shown()}")
     return " · ".join(parts)

@@ -585,7 +585,7 @@ def test_cli_stats_shows_the_table_and_coverage(
     assert cli.stats(str(tmp_path)) == 0
     out = capsys.readouterr().out
     assert "rag    beginner" in out
-    assert "3 items in 1 topics; quick items (short, mcq, truefalse): 2" in out
+    assert "3 items in 1 topic; quick items (short, mcq, truefalse): 2" in out
     assert "seed coverage: 1 of 253 labels have an item" in out
     assert "not covered (252):" in out
 

@@ -32,6 +32,42 @@ def test_run_without_token_explains_and_exits_2(capsys: pytest.CaptureFixture[st
     assert "DISCORD_TOKEN is not set" in err
     assert "discord.com/developers/applications" in err
     assert "sandbox" in err
+    # Where the file goes, in words that are true (there is no config.yaml to sit next to),
+    # and sandbox commands that work from a fresh checkout (quizbot is not on PATH there).
+    assert "a file named .env in\nthe folder you run quizbot from" in err
+    assert "config.yaml" not in err
+    assert "python3 tasks.py sandbox" in err and ".venv/bin/quizbot sandbox" in err
+
+
+def test_help_opens_with_a_sentence_for_people_who_run_the_bot(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    out = capsys.readouterr().out
+    opening = out.split("\n\n")[1]
+    assert opening.startswith("quizbot runs a quiz bot for your Discord server"), opening
+    assert "``" not in out and "lifecycle" not in out
+
+
+def test_bank_validate_counts_in_words(capsys: pytest.CaptureFixture[str]) -> None:
+    bank = Path(__file__).resolve().parents[1] / "fixtures" / "bank" / "t-long.yaml"
+    assert main(["bank", "validate", str(bank)]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.endswith(" in 1 file") and first.startswith("ok: "), first
+    count = int(first.split()[1])
+    assert first == f"ok: {count} {'item' if count == 1 else 'items'} in 1 file"
+
+
+def test_start_logs_no_voice_warnings_for_a_bot_without_voice() -> None:
+    """discord.py warns once per process that voice libraries are missing; we have no voice."""
+    program = (
+        "import logging; logging.basicConfig(); import discord; import bot.client; "
+        "discord.Client(intents=discord.Intents.none())"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "voice will NOT be supported" not in result.stderr, result.stderr
 
 
 def test_db_migrate_creates_database_and_is_idempotent(

@@ -276,7 +276,7 @@ async def test_replace_asks_for_confirmation(server: OfflineDiscord) -> None:
     intruder = await server.click(server.member("alice"), ask.message, label="Replace")
     assert "Only the person who ran the command" in intruder.content
     await server.click(mod(server), ask.message, label="Replace")
-    assert "Imported **our-club**: 1 questions" in ask.message.content
+    assert "Imported **our-club**: 1 question (" in ask.message.content
     assert await server.db.fetchval("SELECT item_count FROM custom_banks") == 1
 
 
@@ -386,6 +386,12 @@ async def test_data_export_and_forget(server: OfflineDiscord) -> None:
     ask = await server.slash(mod(server), "data forget", member=alice)
     await server.click(mod(server), ask.message, label="Delete")
     assert "Deleted every record" in ask.message.content
+    # In the member's terms: what they did, not the tables it was stored in.
+    assert ask.message.content.endswith(
+        " in this server: 1 answer, 1 report, 1 review card, their points and stats, "
+        "their daily streak, their name."
+    ), ask.message.content
+    assert "member_" not in ask.message.content and "daily_streaks" not in ask.message.content
     for table in ("answers", "member_totals", "member_periods", "member_days", "member_topics",
                   "daily_streaks", "members", "reports"):  # fmt: skip
         count = await server.db.fetchval(
