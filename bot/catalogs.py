@@ -8,13 +8,14 @@ by /bank list), so an upgrade never breaks a server that imported first."""
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable, Iterable
-from typing import Any
+from typing import Any, cast
 
 from bank import BankError, load_bank_text
 from bank.catalog import Catalog
-from bank.schema import Item
+from bank.schema import Item, Level
 from db import banks, guilds
 from db.cache import LruCache
 from db.database import Database
@@ -134,7 +135,9 @@ class GuildCatalogs:
             try:
                 # A big upload takes most of a second to parse: keep the loop free.
                 parsed[bank.name] = await self._run_blocking(
-                    load_bank_text, bank.source, bank.filename
+                    functools.partial(load_bank_text, level=cast(Level, bank.level)),
+                    bank.source,
+                    bank.filename,
                 )
             except BankError:
                 # It validated at import; a newer quizbot may be stricter. Skip, don't crash.

@@ -17,6 +17,7 @@ class CustomBank:
     item_count: int
     imported_by: int
     imported_at: float
+    level: str = "intermediate"  # given to a Red list's questions, which carry no level
 
 
 @dataclass(frozen=True)
@@ -82,16 +83,17 @@ async def save_bank(
                 )
             await tx.execute(
                 "INSERT INTO custom_banks (guild_id, name, filename, source, item_count, "
-                "imported_by, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                "imported_by, imported_at, level) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                 + (
                     " ON CONFLICT (guild_id, name) DO UPDATE SET filename = excluded.filename, "
                     "source = excluded.source, item_count = excluded.item_count, "
-                    "imported_by = excluded.imported_by, imported_at = excluded.imported_at"
+                    "imported_by = excluded.imported_by, imported_at = excluded.imported_at, "
+                    "level = excluded.level"
                     if replace
                     else ""
                 ),
                 (guild_id, bank.name, bank.filename, bank.source, bank.item_count,
-                 bank.imported_by, bank.imported_at),
+                 bank.imported_by, bank.imported_at, bank.level),
             )  # fmt: skip
             await tx.executemany(
                 "INSERT INTO custom_bank_items (guild_id, item_id, bank_name) VALUES (?, ?, ?)",

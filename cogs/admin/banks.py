@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import discord
 from discord import app_commands
@@ -12,7 +13,7 @@ from discord.ext import commands
 
 from bank import BankError, load_bank_text
 from bank.loader import MAX_FILE_BYTES, slugify
-from bank.schema import Item
+from bank.schema import LEVELS, Item, Level
 from bank.validation import BUILTIN_OWNER, id_clashes, owned_ids
 from bank.words import plural
 from bot import options
@@ -74,10 +75,11 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
             value=", ".join(builtin.topics()) or "none",
             inline=False,
         )
+        authors = await self._authors(guild_id) if custom else {}
         lines = [
-            f"**{b.name}**: {plural(b.item_count, 'question')}, "
-            f"imported <t:{int(b.imported_at)}:R> "
-            f"by <@{b.imported_by}>"
+            f"**{b.name}**: {plural(b.item_count, 'question')}"
+            + (f" by {authors[b.name]}" if b.name in authors else "")
+            + f", imported <t:{int(b.imported_at)}:R> by <@{b.imported_by}>"
             for b in custom
         ]
         for index, chunk in enumerate(chunk_lines(lines or ["none yet: `/bank import`"], 1024)):
@@ -94,10 +96,29 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
                         inline=False)  # fmt: skip
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
+    async def _authors(self, guild_id: int) -> dict[str, str]:
+        """Bank name -> the credit its questions carry (a Red list's AUTHOR), for the list."""
+        owners = await banks.item_owners(self.bot.db, guild_id)
+        authors: dict[str, str] = {}
+        for item in await self.bot.catalogs.all_items(guild_id):
+            bank_name = owners.get(item.id)
+            if bank_name is not None and item.author and bank_name not in authors:
+                authors[bank_name] = truncate(item.author, 100)  # a credit, not an essay
+        return authors
+
     @app_commands.command(name="import", description="Add questions from a YAML file")
-    @app_commands.describe(file="Our bank format or a Red-DiscordBot trivia list (.yaml)")
+    @app_commands.describe(
+        file="Our bank format or a Red-DiscordBot trivia list (.yaml)",
+        level="The level of a Red list's questions (default intermediate; ours keep their own)",
+    )
+    @app_commands.choices(level=[app_commands.Choice(name=lv, value=lv) for lv in LEVELS])
     @admin_only
-    async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+    async def import_(
+        self,
+        interaction: discord.Interaction,
+        file: discord.Attachment,
+        level: str = "intermediate",
+    ) -> None:
         assert interaction.guild is not None
         guild_id = interaction.guild.id
         suffix = PurePath(file.filename).suffix.lower()
@@ -114,7 +135,10 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         except UnicodeDecodeError:
             raise UserError(f"`{file.filename}` is not UTF-8 text.") from None
         name = slugify(PurePath(file.filename).stem) or "bank"
-        items, problems = await self._validate(guild_id, text, file.filename, name)
+        if level not in LEVELS:  # the choices keep to LEVELS; a stale client might not
+            raise UserError(f"`level` is one of {', '.join(LEVELS)}.")
+        chosen = cast(Level, level)
+        items, problems = await self._validate(guild_id, text, file.filename, name, chosen)
         if problems:
             embed = brand_embed(
                 f"{file.filename}: {len(problems)} problem{'s' if len(problems) > 1 else ''}, "
@@ -124,8 +148,9 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
             await interaction.followup.send(embed=embed, ephemeral=True)
             return
         bank = banks.CustomBank(
-            name, file.filename, text, len(items), interaction.user.id, self.bot.clock.time()
-        )
+            name, file.filename, text, len(items), interaction.user.id, self.bot.clock.time(),
+            level,
+        )  # fmt: skip
         if await banks.get_bank(self.bot.db, guild_id, name) is None:
             await self._store(guild_id, bank, items, replace=False)
             await interaction.followup.send(self._imported(bank, items), ephemeral=True)
@@ -146,11 +171,13 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         view.restart_timer()
 
     async def _validate(
-        self, guild_id: int, text: str, filename: str, name: str
+        self, guild_id: int, text: str, filename: str, name: str, level: Level
     ) -> tuple[list[Item], list[str]]:
         """Every problem of the file, plus ids that clash with the server's other questions."""
         try:
-            items: list[Item] = await self.bot.run_blocking(load_bank_text, text, filename)
+            items: list[Item] = await self.bot.run_blocking(
+                functools.partial(load_bank_text, level=level), text, filename
+            )
         except BankError as exc:
             return [], exc.problems
         taken = owned_ids(self.bot.catalog, BUILTIN_OWNER)
