@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bank.jsonschema import bank_json_schema
-from bank.loader import BUILTIN_BANK, bank_files, load_files
+from bank.loader import BUILTIN_BANK, bank_files, load_each, load_files
 from bank.schema import KINDS, LEVELS, QUICK_KINDS, BankError, Item
 from bank.validation import BUILTIN_OWNER, id_clashes, owned_ids
 from bank.words import plural
@@ -24,30 +24,45 @@ SEED_LABELS = Path(__file__).resolve().parent / "seed_labels.txt"
 
 
 def validate(paths: list[str]) -> int:
-    """Check bank files or folders (default: the built-in bank) as one bank; 1 on any problem.
+    """Check bank files or folders (default: the built-in bank); 1 if any file is refused.
 
-    Files other than the built-in bank are checked as `/bank import` checks them: their ids
-    must not be the built-in bank's either. What only a server knows (the ids of the banks it
-    imported before) is named in the verdict, since only the import can check it."""
+    Each file is checked on its own, as a folder import loads it: the valid ones load, the
+    others are reported file by file. Files other than the built-in bank are checked as
+    `/bank import` checks them: their ids must not be the built-in bank's either. What only a
+    server knows (the ids of the banks it imported before) is named in the verdict, since only
+    the import can check it."""
     files, problems = _collect_files(paths or [str(BUILTIN_BANK)])
     builtin_files = bank_files(BUILTIN_BANK)
     builtin_paths = {file.resolve() for file in builtin_files}
     importing = [file for file in files if file.resolve() not in builtin_paths]
-    items: list[Item] = []
-    try:
-        items = load_files(files)
-    except BankError as exc:
-        problems.extend(exc.problems)
-    if importing and not problems:
-        named = {str(file) for file in importing}
-        imported = [item for item in items if _file_of(item) in named]
-        problems.extend(id_clashes(imported, owned_ids(load_files(builtin_files), BUILTIN_OWNER)))
+    loaded = load_each(files)
+    refused = dict(loaded.refused)
+    items = loaded.items
+    if importing:
+        builtin_ids = owned_ids(load_files(builtin_files), BUILTIN_OWNER)
+        by_file: dict[str, list[Item]] = {}
+        for item in items:
+            by_file.setdefault(_file_of(item), []).append(item)
+        for name in map(str, importing):
+            clashes = id_clashes(by_file.get(name, []), builtin_ids)
+            if clashes:
+                refused[name] = clashes
+        items = [item for item in items if _file_of(item) not in refused]
+    for warning in loaded.warnings:
+        print(warning)
+    # In the order the files were named, each refused file's problems together.
+    for file in files:
+        problems.extend(refused.get(str(file), []))
+    good = len(files) - len(refused)
+    ok = f"ok: {plural(len(items), 'item')} in {plural(good, 'file')}"
     if problems:
         for problem in problems:
             print(problem)
-        print(f"{plural(len(problems), 'problem')} in {plural(len(files), 'file')}")
+        if good:
+            print(f"{ok}; the refused files are left out")
+        print(f"{plural(len(problems), 'problem')} in {plural(len(refused), 'refused file')}")
         return 1
-    print(f"ok: {plural(len(items), 'item')} in {plural(len(files), 'file')}")
+    print(ok)
     if importing:
         print(
             "/bank import also refuses an id that another bank imported by the same server "

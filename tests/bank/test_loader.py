@@ -569,13 +569,14 @@ def test_cli_validate_reports_ok(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_cli_validate_prints_every_problem(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    good = write(tmp_path, HEADER + SHORT, "good.yaml")
+    good = write(tmp_path, HEADER + SHORT.replace("rag-acronym", "rag-letter"), "good.yaml")
     bad = write(tmp_path, HEADER + item(MCQ, answer="Z", level="expert"), "bad.yaml")
     assert cli.validate([str(good), str(bad), str(tmp_path / "missing.yaml")]) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == f"{tmp_path / 'missing.yaml'}: no such file or folder"
-    assert len(lines) == 4
-    assert lines[-1] == "3 problems in 2 files"
+    assert len(lines) == 5 and all(line.startswith(str(bad)) for line in lines[1:3])
+    assert lines[-2] == "ok: 1 item in 1 file; the refused files are left out"
+    assert lines[-1] == "3 problems in 1 refused file"
 
 
 def test_cli_stats_shows_the_table_and_coverage(
