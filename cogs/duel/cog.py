@@ -17,6 +17,7 @@ from bot.guild_config import get_config
 from bot.ui import answer, targets
 from cogs.duel import embeds
 from cogs.duel import match as rules
+from cogs.duel.cancel import withdraw
 from cogs.duel.play import DuelPlay, to_rating
 from cogs.duel.views import PREFIX, challenge_view
 from db import duels as queries
@@ -24,6 +25,10 @@ from db.members import remember_members
 
 if TYPE_CHECKING:
     from bot.client import QuizBot
+
+# A member waiting on their own challenge must be told how out of it, not only "finish it".
+FINISH_FIRST = "Finish it first, or end it with `/duel forfeit` (it also withdraws a challenge)."
+NOTHING_TO_END = "You have no running duel and no challenge waiting for an answer."
 
 
 @app_commands.guild_only()
@@ -76,7 +81,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
         )
         if busy is not None:
             who = "You are" if busy == challenger.id else f"{member.display_name} is"
-            raise UserError(f"{who} already in a duel. Finish it (or `/duel forfeit`) first.")
+            raise UserError(f"{who} already in a duel. {FINISH_FIRST}")
         config = await get_config(self.bot.db, interaction.guild.id)
         rounds = rounds or int(config["duel_rounds"])
         if topic is not None:
@@ -110,9 +115,7 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
                 expires_at=now + rules.CHALLENGE_SECONDS,
             )
         except queries.PlayerBusy:
-            raise UserError(
-                "You or your opponent are already in a duel. Finish it (or `/duel forfeit`) first."
-            ) from None
+            raise UserError(f"You or your opponent are already in a duel. {FINISH_FIRST}") from None
         await remember_members(
             self.bot.db, interaction.guild.id,
             {challenger.id: challenger.display_name, member.id: member.display_name}, now,
@@ -143,13 +146,39 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
             app_commands.Choice(name=t, value=t) for t in options.matching_topics(known, current)
         ]
 
-    @app_commands.command(name="forfeit", description="Give up your running duel")
+    @app_commands.command(
+        name="forfeit", description="Give up your running duel, or withdraw your challenge"
+    )
     async def forfeit(self, interaction: discord.Interaction) -> None:
         assert interaction.guild is not None
-        duel = await self._running_duel_of(interaction.guild.id, interaction.user.id)
-        if duel is None:
-            raise UserError("You are not in a running duel.")
+        duel = await self._open_duel_of(interaction.guild.id, interaction.user.id)
+        if (
+            duel is not None
+            and duel.state == "pending"
+            and duel.challenger_id == interaction.user.id
+        ):
+            await withdraw(self.play, interaction, duel.duel_id)
+            return
+        if duel is not None and duel.state == "pending":
+            raise UserError(
+                f"<@{duel.challenger_id}>'s challenge is waiting for you: Accept or Decline it."
+            )
+        if duel is None or duel.state != "active":
+            raise UserError(NOTHING_TO_END)
         await self.play.forfeit(interaction, duel.duel_id)
+
+    @app_commands.command(name="cancel", description="Withdraw a challenge nobody accepted yet")
+    async def cancel(self, interaction: discord.Interaction) -> None:
+        assert interaction.guild is not None
+        duel = await self._open_duel_of(interaction.guild.id, interaction.user.id)
+        if duel is None or duel.state != "pending" or duel.challenger_id != interaction.user.id:
+            running = duel is not None and duel.state == "active"
+            raise UserError(
+                "Your duel has started: `/duel forfeit` gives it up."
+                if running
+                else "You have no challenge waiting for an answer."
+            )
+        await withdraw(self.play, interaction, duel.duel_id)
 
     @app_commands.command(name="rating", description="Show a duel rating")
     async def rating(
@@ -174,10 +203,9 @@ class DuelCog(commands.GroupCog, name="Duel", group_name="duel"):
             embed=embeds.history(target.display_name, duels, target.id), ephemeral=True
         )
 
-    async def _running_duel_of(self, guild_id: int, user_id: int) -> queries.DuelRow | None:
+    async def _open_duel_of(self, guild_id: int, user_id: int) -> queries.DuelRow | None:
+        """The member's pending or running duel here (there is at most one)."""
         for duel in await queries.open_duels(self.bot.db):
-            if duel.guild_id == guild_id and duel.state == "active" and user_id in (
-                duel.challenger_id, duel.opponent_id
-            ):  # fmt: skip
+            if duel.guild_id == guild_id and user_id in (duel.challenger_id, duel.opponent_id):
                 return duel
         return None

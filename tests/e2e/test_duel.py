@@ -176,7 +176,39 @@ async def test_forfeit(arena: OfflineDiscord) -> None:
     assert "alice wins by forfeit" in arena.messages(thread)[-1].text()
     assert (await rating_row(arena, bob))[3:] == (0, 1, 0)
     nothing = await arena.slash(bob, "duel forfeit")
-    assert "not in a running duel" in nothing.content
+    assert "no running duel and no challenge waiting" in nothing.content
+
+
+@pytest.mark.parametrize("command", ["duel cancel", "duel forfeit"])
+async def test_a_challenger_can_withdraw_a_pending_challenge(
+    arena: OfflineDiscord, command: str
+) -> None:
+    alice, bob, carol = arena.member("alice"), arena.member("bob"), arena.member("carol")
+    reply = await challenge(arena, alice, bob)
+    busy = await challenge(arena, alice, carol)
+    assert "/duel forfeit" in busy.content and "withdraws a challenge" in busy.content
+    # The challenged member cannot withdraw it for them, and is pointed at the buttons.
+    if command == "duel cancel":
+        theirs = await arena.slash(bob, command)
+        assert theirs.ephemeral and "no challenge waiting" in theirs.content
+    else:
+        theirs = await arena.slash(bob, command)
+        assert theirs.ephemeral and "Accept or Decline" in theirs.content
+    withdrawn = await arena.slash(alice, command)
+    assert withdrawn.ephemeral and "You withdrew your challenge" in withdrawn.content
+    assert "withdrew the challenge" in reply.message.text()
+    assert all(b.get("disabled") for b in reply.message.buttons())
+    again = await challenge(arena, alice, carol)  # free to challenge someone else
+    assert not again.ephemeral and "challenges" in again.text
+    await arena.advance(seconds=130)  # the withdrawn challenge's expiry does not fire later
+    assert "expired" not in reply.message.text()
+
+
+async def test_cancel_after_the_duel_started_points_to_forfeit(arena: OfflineDiscord) -> None:
+    alice, bob = arena.member("alice"), arena.member("bob")
+    await accept(arena, await challenge(arena, alice, bob), bob)
+    reply = await arena.slash(alice, "duel cancel")
+    assert reply.ephemeral and "`/duel forfeit` gives it up" in reply.content
 
 
 async def test_a_player_who_never_answers_loses_by_forfeit(arena: OfflineDiscord) -> None:
