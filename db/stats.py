@@ -64,11 +64,12 @@ _PERIODS = _settled("member_periods", "t.guild_id = :guild AND t.period = :perio
 # far more frequent than /leaderboard.) Parameters: :guild, :period ("week:2026-03-16" or
 # "month:2026-03"), :min_answers, :last_closed.
 BOARD_SOURCES = {
+    # Everyone with a settled answer is ranked, 0 points included: they took part.
     ("points", "all"): "SELECT user_id, points AS value, '' AS detail FROM (" + _TOTALS + ") "
-    "WHERE points > 0",
+    "WHERE answers > 0",
     ("points", "period"): "SELECT user_id, points AS value, '' AS detail FROM ("
     + _PERIODS
-    + ") WHERE points > 0",
+    + ") WHERE answers > 0",
     ("accuracy", "all"): "SELECT user_id, 1.0 * correct / answers AS value, "
     "correct || '/' || answers AS detail FROM (" + _TOTALS + ") "
     "WHERE answers >= max(:min_answers, 1)",

@@ -30,6 +30,14 @@ BOARD_TITLES = {
     "accuracy": "Accuracy",
 }
 PERIOD_TITLES = {"week": "this week", "month": "this month", "all": "all time"}
+# What an empty page says, by board: how to get on it.
+EMPTY = {
+    "points": "Nobody has answered yet: answer a question to get on the board!",
+    "accuracy": "Nobody has enough graded answers yet.",
+    "streak": "No streak is alive: answer today's daily question to start one.",
+    "rating": "No settled rating yet: play a few duels.",
+}
+PROVISIONAL_ONLY = "No settled rating yet: every player so far is provisional (below)."
 
 
 class LeaderboardCog(commands.Cog, name="Leaderboard"):
@@ -83,10 +91,12 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
             )  # fmt: skip
             names = await display_names(self.bot.db, guild_id, [r[1] for r in shown.rows])
             lines = [self._line(board, row, names) for row in shown.rows]
-            embed = brand_embed(
-                title, "\n".join(lines) or "Nobody yet: answer a question to get on the board!"
-            )
             provisional = source.provisional()
+            empty = PROVISIONAL_ONLY if provisional else EMPTY[board]
+            embed = brand_embed(
+                title,
+                "\n".join([self._explain(board, period), ""] + (lines or [empty])),
+            )
             if provisional and number == 0:
                 names.update(
                     await display_names(self.bot.db, guild_id, [r[1] for r in provisional[:10]])
@@ -112,6 +122,23 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
             target = provisional if current.provisional else settled
             target.append((user_id, round(current.rating), f"±{current.rd:.0f}"))
         return ListBoard(boards.rank(settled), boards.rank(provisional))
+
+    def _explain(self, board: str, period: str) -> str:
+        """What the board ranks and who is on it, above the list."""
+        when = PERIOD_TITLES[period]
+        if board == "points":
+            return f"-# Daily-question points, {when}. Everyone who answered is ranked."
+        if board == "accuracy":
+            return (
+                f"-# Share of graded answers that were right, {when}. Members with at least "
+                f"{plural(boards.MIN_ANSWERS_FOR_ACCURACY, 'graded answer')} are ranked."
+            )
+        if board == "streak":
+            return "-# Daily questions answered in a row, for members whose streak is alive."
+        return (
+            "-# Duel ratings, with their uncertainty (±). Members with a few duels are listed "
+            "as provisional until their rating settles."
+        )
 
     def _footer(
         self, board: str, mine: stats.BoardRow | None, size: int, provisional: stats.BoardRow | None

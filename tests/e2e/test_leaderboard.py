@@ -73,7 +73,9 @@ async def test_practice_and_duel_answers_do_not_feed_the_points_board(
     await add_answers(board, alice, NOW, points=5)
     await add_answers(board, bob, NOW, points=40, context="practice")
     reply = await board.slash(alice, "leaderboard", board="points", period="all")
-    assert board_lines(reply.text) == ["`# 1` **alice** · 5 pts"]
+    # bob took part, so he is ranked, but his practice earns no board points.
+    assert board_lines(reply.text) == ["`# 1` **alice** · 5 pts", "`# 2` **bob** · 0 pts"]
+    assert "Daily-question points, all time" in reply.text
 
 
 async def test_accuracy_needs_ten_answers(board: OfflineDiscord) -> None:
@@ -101,6 +103,31 @@ async def test_ratings_list_provisional_players_apart(board: OfflineDiscord) -> 
     assert board_lines(reply.text)[:2] == ["`# 1` **alice** · 1700 ±60", "`# 2` **bob** · 1550 ±90"]
     assert "Provisional" in reply.text and "**carol** · 1600 ±300" in reply.text
     assert "Your rating is provisional" in reply.text
+
+
+async def test_members_who_answered_with_no_points_are_ranked(board: OfflineDiscord) -> None:
+    members = [board.member(f"m{i:02}") for i in range(12)]
+    for member in members:
+        await add_answers(board, member, NOW, points=0, correct=False)
+    reply = await board.slash(members[0], "leaderboard", period="all")
+    assert "Nobody" not in reply.text
+    assert board_lines(reply.text)[:2] == ["`# 1` **m00** · 0 pts", "`# 1` **m01** · 0 pts"]
+    assert "Your rank: #1 of 12 · 0 pts" in reply.text
+
+
+async def test_a_rating_board_of_provisional_players_says_so(board: OfflineDiscord) -> None:
+    alice, bob = board.member("alice"), board.member("bob")
+    for member in (alice, bob):
+        await add_answers(board, member, NOW, points=0)  # remembers their names
+        await board.db.write(
+            "INSERT INTO ratings (guild_id, user_id, rating, rd, volatility, last_played_at) "
+            "VALUES (?, ?, 1500, 300, 0.06, ?)",
+            (member.guild.id, member.id, NOW.timestamp()),
+        )
+    reply = await board.slash(alice, "leaderboard", board="rating")
+    assert "Nobody" not in reply.text and "every player so far is provisional" in reply.text
+    assert "**alice** · 1500 ±300" in reply.text and "**bob** · 1500 ±300" in reply.text
+    assert "Duel ratings, with their uncertainty" in reply.text
 
 
 async def test_streak_board_drops_broken_streaks(board: OfflineDiscord) -> None:
@@ -145,7 +172,8 @@ async def test_pages_buttons_only_for_the_caller_and_own_rank_off_page(
 
 async def test_empty_board(board: OfflineDiscord) -> None:
     reply = await board.slash(board.member("alice"), "leaderboard")
-    assert "Nobody yet" in reply.text and "not on this board yet" in reply.text
+    assert "Nobody has answered yet" in reply.text and "not on this board yet" in reply.text
+    assert "Daily-question points, this week" in reply.text
     assert reply.message.buttons() == []
 
 
