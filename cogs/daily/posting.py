@@ -405,7 +405,8 @@ class DailyPoster:
         try:
             if question is not None:
                 await question.edit(view=answer_view(post.post_id, item, disabled=True))
-            if channel.permissions_for(channel.guild.me).create_public_threads:
+            # A discussion needs someone to discuss: nobody answered, no thread to clutter.
+            if results.answered and channel.permissions_for(channel.guild.me).create_public_threads:
                 await reveal.create_thread(name=f"Daily #{post.sequence}: discussion")
         except discord.HTTPException as exc:
             # The post's buttons already refuse answers after the close; say so and move on.

@@ -114,6 +114,15 @@ async def test_post_falls_due_with_buttons_by_kind(daily: OfflineDiscord) -> Non
     assert "Closes" in post.text()
 
 
+async def test_a_reveal_nobody_answered_opens_no_discussion_thread(daily: OfflineDiscord) -> None:
+    channel = await setup_daily(daily, topics="t-long")
+    await next_post(daily, channel)
+    await daily.advance(days=1)
+    reveal = reveals(daily, channel)[0]
+    assert "the answer" in reveal.embeds[0].title
+    assert reveal.thread is None
+
+
 async def test_keypoints_answers_right_wrong_partial_then_reveal(daily: OfflineDiscord) -> None:
     channel = await setup_daily(daily, topics="t-long")
     post = await next_post(daily, channel)
