@@ -22,7 +22,28 @@ from cogs.daily.views import PREFIX
 from db import daily as queries
 
 if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
     from bot.client import QuizBot
+
+# Fixed-offset names people type meaning a place whose clocks do change, and that place's zone.
+WHERE_THEY_MEAN = {"EST": ("New York", "America/New_York"), "MST": ("Denver", "America/Denver")}
+
+
+def fixed_offset_warning(zone: ZoneInfo) -> str | None:
+    """A line for a zone that never moves its clocks although the name suggests a region."""
+    if zone.key in WHERE_THEY_MEAN:
+        city, name = WHERE_THEY_MEAN[zone.key]
+        return (
+            f"Note: `{zone.key}` has no daylight saving, so in summer posts come an hour off "
+            f"local time; for {city} use `{name}` (or your own city's zone)."
+        )
+    if zone.key.startswith("Etc/GMT") and zone.key not in ("Etc/GMT", "Etc/GMT0"):
+        return (
+            f"Note: `{zone.key}` is a fixed offset with no daylight saving; if your clocks "
+            "change in summer, use your city's zone, such as `Europe/Berlin`."
+        )
+    return None
 
 
 @app_commands.guild_only()
@@ -115,8 +136,10 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
         )
         await queries.save_schedule(self.bot.db, schedule, now.timestamp())
         self.poster.schedule_post(schedule.guild_id, first)
+        warning = fixed_offset_warning(zone)
+        done = embeds.setup_done(schedule, channel.mention, len(eligible))
         await interaction.response.send_message(
-            embeds.setup_done(schedule, channel.mention, len(eligible)), ephemeral=True
+            done + (f"\n{warning}" if warning else ""), ephemeral=True
         )
 
     @setup.autocomplete("timezone")

@@ -114,6 +114,29 @@ async def test_post_falls_due_with_buttons_by_kind(daily: OfflineDiscord) -> Non
     assert "Closes" in post.text()
 
 
+@pytest.mark.parametrize(
+    ("timezone", "advice"),
+    [("EST", "for New York use `America/New_York`"), ("Etc/GMT+5", "use your city's zone")],
+)
+async def test_a_fixed_offset_zone_is_accepted_with_a_warning(
+    daily: OfflineDiscord, timezone: str, advice: str
+) -> None:
+    reply = await daily.slash(
+        daily.member("mod", admin=True), "daily setup",
+        channel=daily.channel("daily"), time="09:00", timezone=timezone,
+    )  # fmt: skip
+    assert reply.ephemeral and "Daily question set" in reply.content
+    assert "no daylight saving" in reply.content and advice in reply.content
+
+
+async def test_a_zone_with_daylight_saving_gets_no_warning(daily: OfflineDiscord) -> None:
+    reply = await daily.slash(
+        daily.member("mod", admin=True), "daily setup",
+        channel=daily.channel("daily"), time="09:00", timezone="America/New_York",
+    )  # fmt: skip
+    assert "Daily question set" in reply.content and "daylight" not in reply.content
+
+
 async def test_a_reveal_nobody_answered_opens_no_discussion_thread(daily: OfflineDiscord) -> None:
     channel = await setup_daily(daily, topics="t-long")
     await next_post(daily, channel)
