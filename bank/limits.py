@@ -22,7 +22,12 @@ OPTION = 100  # a select option, an autocomplete choice's name and value
 MAX_TOPIC_CHARS = 64  # listed in option lists, fields and commands (`/quiz topic:...`)
 MAX_TITLE_CHARS = EMBED_TITLE  # a bank file's title
 MAX_CHOICE_CHARS = BUTTON_LABEL  # an mcq choice: short enough to be a button's label
-MAX_ANSWER_CHARS = OPTION  # an accepted or rejected answer, a keypoint phrasing
+# A short answer is shown at the reveal in one embed field and typed into the answer form's
+# box, which holds this many characters: a longer answer could be neither shown nor given.
+# (Red's lists have answers of up to 376 characters.)
+REPLY_BOX = 1000
+MAX_ANSWER_CHARS = REPLY_BOX  # an accepted or rejected short answer
+MAX_PHRASING_CHARS = OPTION  # a keypoint phrasing
 MAX_TAG_CHARS = 64
 
 Problem = tuple[tuple[str | int, ...], str]  # (the field's path in the item, what is wrong)
@@ -55,13 +60,13 @@ def problems(item: Item) -> Iterator[Problem]:
     if isinstance(item, ShortItem):
         for key, texts in (("answers", item.answers), ("reject", item.reject)):
             for index, text in enumerate(texts):
-                problem = _long(text, MAX_ANSWER_CHARS, "an answer is a few words")
+                problem = _long(text, MAX_ANSWER_CHARS, "the answer box holds that many")
                 if problem:
                     yield (key, index), problem
     if isinstance(item, KeypointsItem):
         for index, point in enumerate(item.points):
             for number, phrasing in enumerate(point):
-                problem = _long(phrasing, MAX_ANSWER_CHARS, "a phrasing is a few words")
+                problem = _long(phrasing, MAX_PHRASING_CHARS, "a phrasing is a few words")
                 if problem:
                     yield ("points", index, number), problem
         shown = len(summary_of_points(item))

@@ -18,13 +18,14 @@ from typing import Any, Protocol, runtime_checkable
 
 import discord
 
+from bank.limits import REPLY_BOX
 from bank.schema import Item
 from bot.errors import guarded, handle_interaction_error
 from bot.ui import targets
 from bot.ui.embeds import truncate
 from bot.ui.question import answer_choices, reply_for_choice
 
-SHORT_REPLY_LIMIT = 300
+SHORT_REPLY_LIMIT = REPLY_BOX  # every accepted short answer fits (bank.limits checks it)
 LONG_REPLY_LIMIT = 4000  # Discord's own maximum for a text input
 
 AnswerKey = tuple[int, ...]  # which question: (post,), (duel, round), (session, position)

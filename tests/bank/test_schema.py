@@ -279,7 +279,7 @@ def test_topic_and_title_lengths_are_refused_once_per_file() -> None:
 
 
 def test_answers_phrasings_and_tags_stay_short() -> None:
-    long_answer = {**_mapping(), "answers": ["a" * 101], "tags": ["t" * 65]}
+    long_answer = {**_mapping(), "answers": ["a" * 1001], "tags": ["t" * 65]}
     with pytest.raises(BankError) as caught:
         parse_item(long_answer, topic="big")
     assert [p.split(": is")[0] for p in caught.value.problems] == [
