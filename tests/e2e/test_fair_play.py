@@ -159,7 +159,8 @@ async def test_no_verdict_on_stats_or_boards_before_the_reveal(d: OfflineDiscord
     )
     assert tuple(totals) == (1, 0)
     shown = await d.slash(bob, "leaderboard", board="points", period="all")
-    assert board_lines(shown.text) == []  # bob's answer waits for its own reveal
+    # alice's revealed answer ranks her (0 points); bob's answer waits for its own reveal.
+    assert board_lines(shown.text) == ["`# 1` **alice** · 0 pts"]
 
 
 async def test_two_challenges_at_once_by_one_member_make_one_duel(d: OfflineDiscord) -> None:
