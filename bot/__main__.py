@@ -20,6 +20,7 @@ import discord
 
 from bank import BUILTIN_BANK
 from bank.schema import BankError
+from bank.words import plural
 from bot import health, logs
 from bot.config import ConfigError, Settings, load_settings
 from db.database import Database, DatabaseError
@@ -348,10 +349,11 @@ async def sync_commands(settings: Settings, guild_id: int | None) -> int:
             guild = discord.Object(id=guild_id)
             bot.tree.copy_global_to(guild=guild)
             synced = await bot.tree.sync(guild=guild)
-            print(f"published {len(synced)} commands to server {guild_id}")
+            print(f"published {plural(len(synced), 'command')} to server {guild_id}")
         else:
             synced = await bot.tree.sync()
-            print(f"published {len(synced)} commands globally (may take up to an hour to show)")
+            shown = plural(len(synced), "command")
+            print(f"published {shown} globally (may take up to an hour to show)")
     return 0
 
 

@@ -82,7 +82,7 @@ class DataCog(commands.GroupCog, name="Data", group_name="data"):
             data = await self.bot.run_blocking(gzip.compress, data)
             filename += ".gz"
         await interaction.followup.send(
-            f"{len(records)} records: answers, ratings, streaks, duels and member names.",
+            f"{plural(len(records), 'record')}: answers, ratings, streaks, duels and member names.",
             file=discord.File(io.BytesIO(data), filename=filename),
             ephemeral=True,
         )
