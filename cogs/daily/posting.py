@@ -20,6 +20,7 @@ import discord
 
 from bank.picker import pick_next
 from bank.schema import Item
+from bot.locks import KeyedLocks
 from bot.retry import FIRST_WAIT, describe, is_permanent, is_transient, retry_transient
 from cogs.daily import embeds, rounds
 from cogs.daily.views import answer_view, reveal_view
@@ -60,6 +61,9 @@ class DailyPoster:
         # feature's own owner.
         self.jobs = bot.scheduler.owner("daily")
         self._posting = asyncio.Semaphore(POSTS_AT_ONCE)
+        # One post at a time per server: two `/daily now` (or a command racing the 09:00 job)
+        # would otherwise both find nothing open and post twice.
+        self._servers = KeyedLocks()
         self._revealing: set[int] = set()  # reveals under way (with their retries)
 
     async def rebuild(self) -> None:
@@ -190,33 +194,35 @@ class DailyPoster:
         """Close what is open, pick a fresh question and post it. None when it did not get
         through. Transient failures are retried until ``retry_until`` (never, by default: a
         command's caller is waiting); the last one is raised."""
-        async with self._posting:
-            for post in await queries.open_posts(self.bot.db, schedule.guild_id):
-                if post.delivered:
-                    await self._reveal(post.post_id, retries=False)
-            now = self.bot.clock.now()
-            if next_post_at is None:
-                next_post_at = (
-                    datetime.fromtimestamp(schedule.next_post_at, UTC)
-                    if schedule.next_post_at and not schedule.paused
-                    else next_post(schedule, now)
+        # Held until the post is delivered: a second caller then finds it open and closes it.
+        async with self._servers.hold(schedule.guild_id):
+            async with self._posting:
+                for post in await queries.open_posts(self.bot.db, schedule.guild_id):
+                    if post.delivered:
+                        await self._reveal(post.post_id, retries=False)
+                now = self.bot.clock.now()
+                if next_post_at is None:
+                    next_post_at = (
+                        datetime.fromtimestamp(schedule.next_post_at, UTC)
+                        if schedule.next_post_at and not schedule.paused
+                        else next_post(schedule, now)
+                    )
+                item, new_rotation = await self._pick(schedule)
+                if item is None:
+                    await self.stop_posting(schedule, "No questions match the levels and topics.")
+                    return None
+                closes = rounds.closes_at(now, next_post_at, schedule.window_hours)
+                post = await queries.create_post(
+                    self.bot.db,
+                    guild_id=schedule.guild_id,
+                    channel_id=schedule.channel_id,
+                    item_id=item.id,
+                    reveal=schedule.reveal,
+                    posted_at=now.timestamp(),
+                    closes_at=closes.timestamp(),
+                    new_rotation=new_rotation,
                 )
-            item, new_rotation = await self._pick(schedule)
-            if item is None:
-                await self.stop_posting(schedule, "No questions match the levels and topics.")
-                return None
-            closes = rounds.closes_at(now, next_post_at, schedule.window_hours)
-            post = await queries.create_post(
-                self.bot.db,
-                guild_id=schedule.guild_id,
-                channel_id=schedule.channel_id,
-                item_id=item.id,
-                reveal=schedule.reveal,
-                posted_at=now.timestamp(),
-                closes_at=closes.timestamp(),
-                new_rotation=new_rotation,
-            )
-        return await self._deliver(schedule, post, item, retry_until=retry_until or 0.0)
+            return await self._deliver(schedule, post, item, retry_until=retry_until or 0.0)
 
     async def _deliver(
         self, schedule: queries.ScheduleRow, post: queries.PostRow, item: Item, retry_until: float

@@ -13,13 +13,13 @@ from bank import grade
 from bank.schema import Item
 from bot.errors import UserError, send_ephemeral
 from bot.events import ITEM_ANSWERED, ItemAnswered
+from bot.locks import KeyedLocks
 from bot.retry import is_transient
 from bot.ui.answer import AnswerForm, AnswerKey
 from bot.ui.report import ReportButton
 from cogs import rating as glicko
 from cogs.duel import delivery, embeds
 from cogs.duel import match as rules
-from cogs.duel.locks import KeyedLocks
 from cogs.duel.views import challenge_view, round_view
 from db import duels as queries
 from db.members import display_names

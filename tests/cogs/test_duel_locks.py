@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from cogs.duel.locks import KeyedLocks
+from bot.locks import KeyedLocks
 
 
 async def test_holders_of_one_key_take_turns_and_the_lock_is_dropped_after() -> None:

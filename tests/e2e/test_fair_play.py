@@ -331,3 +331,13 @@ async def test_zones_come_only_from_the_shipped_tzdata(d: OfflineDiscord) -> Non
     ok = await d.slash(mod, "daily setup", channel=d.channel("daily"), time="09:00",
                        timezone="europe/berlin")  # fmt: skip
     assert "Daily question set" in ok.content and "Europe/Berlin" in ok.content
+
+
+async def test_two_daily_now_at_once_leave_one_post_open(d: OfflineDiscord) -> None:
+    await setup_daily(d, topics="t-rotation")
+    mod = d.member("mod", admin=True)
+    first, second = await asyncio.gather(d.slash(mod, "daily now"), d.slash(mod, "daily now"))
+    assert "Posted question #1" in first.text and "Posted question #2" in second.text
+    # The second closed the first before posting: one question is in play, never two.
+    open_posts = await d.db.fetchval("SELECT count(*) FROM daily_posts WHERE revealed_at IS NULL")
+    assert open_posts == 1

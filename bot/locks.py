@@ -8,9 +8,9 @@ from contextlib import asynccontextmanager
 
 
 class KeyedLocks:
-    """Both players' clicks and a round's timer touch the same duel: they take turns on its
-    lock. A lock is dropped as soon as nobody holds or awaits it, so the table holds only the
-    duels being played this instant, never every duel the bot has seen."""
+    """Work on one thing takes turns on its lock: both players' clicks and a round's timer on
+    one duel, two `/daily now` on one server. A lock is dropped as soon as nobody holds or
+    awaits it, so the table holds only what is busy this instant, never every key seen."""
 
     def __init__(self) -> None:
         self._locks: dict[int, tuple[asyncio.Lock, list[int]]] = {}
