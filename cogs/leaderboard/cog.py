@@ -177,6 +177,9 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         self, interaction: discord.Interaction, member: discord.Member | None = None
     ) -> None:
         assert interaction.guild is not None
+        # Acknowledged first ("quizbot is thinking..."): the reads and the card can take longer
+        # than Discord's 3 s on a cold process or a busy machine; the card follows in place.
+        await interaction.response.defer(ephemeral=True, thinking=True)
         target = member or interaction.user
         guild_id = interaction.guild.id
         zone = await self._zone(guild_id)
@@ -233,9 +236,10 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
             topic_accuracy=[(t.topic, t.correct / t.answers, t.answers) for t in data.topics],
             daily_activity=cards.last_days(data.days, today),
         )
+        # Off the event loop (a worker thread; cards.py keeps matplotlib thread-safe).
         png = await self.bot.run_blocking(cards.render_card, card)
         embed.set_image(url="attachment://stats.png")
-        await interaction.response.send_message(
+        await interaction.followup.send(
             embed=embed, file=discord.File(io.BytesIO(png), filename="stats.png"), ephemeral=True
         )
 

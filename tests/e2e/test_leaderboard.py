@@ -11,6 +11,7 @@ import pytest
 from db.answers import LoggedAnswer, log_answer
 from db.members import remember_member
 from offline import FakeMember, OfflineDiscord
+from offline.world import LOADING
 from tests.helpers import TEST_BANK, board_lines
 
 # Wednesday 2026-01-14 12:00 UTC; the server's zone is New York (UTC-5 in January).
@@ -187,6 +188,10 @@ async def test_stats_numbers_and_card(board: OfflineDiscord) -> None:
         (alice.guild.id, alice.id, NOW.timestamp()),
     )
     reply = await board.slash(alice, "stats")
+    # Acknowledged at once as "thinking...", which the card then replaces in place.
+    assert reply.interaction.response_type == 5
+    assert reply.message is reply.interaction.original and not reply.followups
+    assert not reply.message.flags & LOADING
     text = reply.text
     assert reply.ephemeral
     assert "Points\n33" in text  # 3 x 11 daily points; practice earns none
