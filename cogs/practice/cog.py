@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+OTHER_MATCHES = 4  # matches listed under the best one when free text is sent unpicked
+
 
 class PracticeCog(commands.Cog, name="Practice"):
     """Private practice and spaced-repetition review."""
@@ -125,21 +127,36 @@ class PracticeCog(commands.Cog, name="Practice"):
     # -- /question -------------------------------------------------------------------------------
 
     @question.command(name="search", description="Find a question; its answer stays hidden")
-    @app_commands.describe(text="Words from the question: pick one of the suggestions")
+    @app_commands.describe(text="Words from the question: pick a suggestion, or just send them")
     async def question_search(self, interaction: discord.Interaction, text: str) -> None:
         assert interaction.guild is not None
-        item = (await self.bot.catalogs.usable(interaction.guild.id)).get(text.strip())
-        if item is None:
+        catalog = await self.bot.catalogs.usable(interaction.guild.id)
+        in_play = await queries.items_in_play(self.bot.db)
+        item = catalog.get(text.strip())
+        if item is not None:
+            if item.id in in_play:
+                raise UserError(
+                    "That question is in play right now (the open daily question or a duel). "
+                    "Look it up once it closes."
+                )
+            await self._show_lookup(interaction, item)
+            return
+        # Free text sent without picking a suggestion: the same search the suggestions use,
+        # with the same in-play questions left out, so sending never reveals more than typing.
+        found = await search.search(
+            catalog, text, self.bot.run_blocking, limit=1 + OTHER_MATCHES, exclude=in_play
+        )
+        best = catalog.get(found[0].item_id) if found else None
+        if best is None:
             raise UserError(
-                f"I don't know a question `{truncate(text, 80)}`. Type a few words of it and "
-                "pick one of the suggestions."
+                f"I don't know a question matching `{truncate(text, 80)}`. Try other words, "
+                "or pick one of the suggestions as you type."
             )
-        if item.id in await queries.items_in_play(self.bot.db):
-            raise UserError(
-                "That question is in play right now (the open daily question or a duel). "
-                "Look it up once it closes."
-            )
-        await self._show_lookup(interaction, item)
+        note = None
+        if len(found) > 1:
+            others = "\n".join(f"• {truncate(q.prompt, 90)} (`{q.item_id}`)" for q in found[1:])
+            note = f"Best match shown. Also matching (send the id to see one):\n{others}"
+        await self._show_lookup(interaction, best, note)
 
     @question_search.autocomplete("text")
     async def search_autocomplete(
@@ -175,7 +192,9 @@ class PracticeCog(commands.Cog, name="Practice"):
 
     question_random.autocomplete("topic")(topic_autocomplete)
 
-    async def _show_lookup(self, interaction: discord.Interaction, item: Item) -> None:
+    async def _show_lookup(
+        self, interaction: discord.Interaction, item: Item, note: str | None = None
+    ) -> None:
         await interaction.response.send_message(
-            embed=lookup_screen(item), view=lookup_view(item), ephemeral=True
+            content=note, embed=lookup_screen(item), view=lookup_view(item), ephemeral=True
         )

@@ -347,14 +347,35 @@ async def test_question_shows_the_answer_behind_a_spoiler(d: OfflineDiscord) -> 
                             "to the prompt.||"  # fmt: skip
     assert labels(shown.message) == ["Report question"]
 
-    unknown = await d.slash(alice, "question search", text="what is rag")
-    assert unknown.ephemeral and "I don't know a question `what is rag`" in unknown.content
+    unknown = await d.slash(alice, "question search", text="zebra stripes")
+    assert unknown.ephemeral
+    assert "I don't know a question matching `zebra stripes`" in unknown.content
 
     drawn = await d.slash(alice, "question random", topic="t-long")
     assert "How does a diffusion model generate an image?" in drawn.text
     assert "||A strong answer covers (2 of 3):\n• adds noise" in drawn.text
     wrong_topic = await d.slash(alice, "question random", topic="astrology")
     assert "Unknown topic" in wrong_topic.content
+
+
+async def test_question_search_of_unpicked_words_shows_the_best_match(d: OfflineDiscord) -> None:
+    alice = d.member("alice")
+    sent = await d.slash(alice, "question search", text="difusion modle")
+    assert sent.ephemeral and "I don't know" not in sent.text
+    assert sent.embeds[0].description is not None
+    assert sent.embeds[0].description.startswith("How does a diffusion model generate an image?")
+    assert labels(sent.message) == ["Report question"]
+    rag = await d.slash(alice, "question search", text="retreival augmented")
+    assert "In RAG, what does the R stand for?" in rag.text
+
+
+async def test_unpicked_words_never_find_the_open_daily_question(d: OfflineDiscord) -> None:
+    channel = await setup_daily(d, topics="t-long")
+    await next_post(d, channel)
+    alice = d.member("alice")
+    sent = await d.slash(alice, "question search", text="diffusion model generate image")
+    assert sent.ephemeral and "How does a diffusion model" not in sent.text
+    assert "strong answer covers" not in sent.text and "||" not in sent.text
 
 
 async def test_the_open_daily_question_cannot_be_looked_up(d: OfflineDiscord) -> None:
