@@ -49,6 +49,16 @@ def answer_summary(item: Item) -> str:
     return item.answer_text()
 
 
+def marked_points(item: KeypointsItem, missing: tuple[str, ...]) -> str:
+    """The strong answer's points, each marked as made or missed by one reply."""
+    need = f"{item.need} of {len(item.points)}" if item.need < len(item.points) else "all"
+    lines = [
+        f"❌ {point[0]} (missed)" if point[0] in missing else f"✅ {point[0]}"
+        for point in item.points
+    ]
+    return f"A strong answer covers ({need}):\n" + "\n".join(lines)
+
+
 def answer_embed(item: Item, title: str) -> discord.Embed:
     embed = discord.Embed(title=truncate(title, 256), colour=BRAND_COLOUR)
     embed.add_field(name="Answer", value=truncate(answer_summary(item), 1024), inline=False)
@@ -72,9 +82,15 @@ def verdict_embed(
         title += f" · {plural(points, 'point')}"
     embed = discord.Embed(title=title, colour=colour)
     embed.add_field(name="You answered", value=truncate(reply or "(empty)", 1024), inline=False)
-    if grade.reason:
-        embed.add_field(name="Grading", value=truncate(grade.reason, 1024), inline=False)
-    embed.add_field(name="Answer", value=truncate(answer_summary(item), 1024), inline=False)
+    reason, summary = grade.reason, answer_summary(item)
+    if isinstance(item, KeypointsItem) and grade.missing:
+        # The missed points are named once, ticked off in the answer; the grading line
+        # would otherwise list them again.
+        reason = reason.split(", missing ", 1)[0]
+        summary = marked_points(item, grade.missing)
+    if reason:
+        embed.add_field(name="Grading", value=truncate(reason, 1024), inline=False)
+    embed.add_field(name="Answer", value=truncate(summary, 1024), inline=False)
     embed.add_field(name="Why", value=truncate(item.explanation, 1024), inline=False)
     return embed
 

@@ -37,21 +37,17 @@ def verdict_screen(
     seconds: float,
 ) -> discord.Embed:
     """The member's verdict with the explanation, what matched and, for interview answers,
-    the key points they covered and missed."""
+    the key points they covered (the answer marks those missed)."""
     embed = shared_verdict_embed(item, grade, reply)
     embed.set_author(name=progress_label(mode, position, total))
     # The question disappears when this replaces it; keep it in view, briefly.
     embed.description = truncate(item.prompt, 500)
     if isinstance(item, KeypointsItem):
-        # Right after the grading line, before the model answer: what to work on comes first.
+        # What in the reply counted, before the model answer (which marks the points missed).
         at = next(i for i, field in enumerate(embed.fields) if field.name == "Answer")
-        for name, labels in (
-            ("Points you missed", grade.missing),
-            ("Points you made", grade.matched),
-        ):
-            if labels:
-                listed = truncate("\n".join(f"• {label}" for label in labels), 500)
-                embed.insert_field_at(at, name=name, value=listed, inline=False)
+        if grade.matched:
+            listed = truncate("\n".join(f"• {label}" for label in grade.matched), 500)
+            embed.insert_field_at(at, name="Points you made", value=listed, inline=False)
     if item.kind in QUICK_KINDS:
         embed.set_footer(text=f"Answered in {seconds:.1f} s")
     return embed

@@ -116,9 +116,18 @@ async def test_keypoints_quiz_shows_the_points_made_and_missed(d: OfflineDiscord
     assert verdict.embeds[0].title == "Partly right"
     assert "1 of 3 points" in text
     made = next(f for f in verdict.embeds[0].fields if f.name == "Points you made")
-    missed = next(f for f in verdict.embeds[0].fields if f.name == "Points you missed")
     assert "reverse process" in (made.value or "")
-    assert "adds noise" in (missed.value or "") and "starts from noise" in (missed.value or "")
+    model = next(f for f in verdict.embeds[0].fields if f.name == "Answer")
+    assert (model.value or "").splitlines() == [
+        "A strong answer covers (2 of 3):",
+        "❌ adds noise (missed)",
+        "✅ learns to denoise",
+        "❌ starts from noise (missed)",
+    ]
+    # Each missed point is named once in the whole verdict: not in the grading line too.
+    assert text.count("adds noise") == 1 and text.count("(missed)") == 2
+    grading = next(f for f in verdict.embeds[0].fields if f.name == "Grading")
+    assert grading.value == "not accepted: 1 of 3 points"
     summary = await d.click(alice, verdict.message, label="See summary")
     assert "Quiz done: 0 of 1 right" in summary.text and "Score: **33%**" in summary.text
     assert "`t-long` (33%). Practise it with `/quiz topic:t-long`" in summary.text
@@ -127,7 +136,7 @@ async def test_keypoints_quiz_shows_the_points_made_and_missed(d: OfflineDiscord
     again = await d.slash(alice, "quiz", topic="t-long", count=1)
     verdict = await answer(d, alice, again, right=True)
     assert verdict.embeds[0].title == "Correct"
-    assert "Points you missed" not in verdict.text
+    assert "(missed)" not in verdict.text and "❌" not in verdict.text
 
 
 async def test_summary_per_topic_names_the_weakest(d: OfflineDiscord) -> None:
