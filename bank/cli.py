@@ -76,7 +76,8 @@ def _file_of(item: Item) -> str:
 
 
 def stats(path: str | None) -> int:
-    """Print items by topic x level x kind, the totals, and which seed questions are covered."""
+    """Print items by topic x level x kind and the totals; for the built-in bank also which
+    seed questions are covered (the seed labels are ours: another bank is not held to them)."""
     files, problems = _collect_files([path or str(BUILTIN_BANK)])
     try:
         items = load_files(files) if not problems else []
@@ -86,8 +87,10 @@ def stats(path: str | None) -> int:
         print("\n".join(problems), file=sys.stderr)
         return 1
     print(_stats_table(items))
-    print()
-    print(_coverage_report(seed_coverage(items, read_seed_labels())))
+    builtin_paths = {file.resolve() for file in bank_files(BUILTIN_BANK)}
+    if files and {file.resolve() for file in files} <= builtin_paths:
+        print()
+        print(_coverage_report(seed_coverage(items, read_seed_labels())))
     return 0
 
 

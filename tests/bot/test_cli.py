@@ -59,6 +59,20 @@ def test_bank_validate_counts_in_words(capsys: pytest.CaptureFixture[str]) -> No
     assert first == f"ok: {count} {'item' if count == 1 else 'items'} in 1 file"
 
 
+def test_bank_stats_reports_seed_coverage_for_the_built_in_bank_only(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["bank", "stats"]) == 0
+    builtin = capsys.readouterr().out
+    assert "seed coverage: " in builtin and " labels have an item" in builtin
+    community = Path(__file__).resolve().parents[1] / "fixtures" / "bank"
+    assert main(["bank", "stats", str(community)]) == 0
+    out = capsys.readouterr().out
+    assert "seed coverage" not in out and "not covered" not in out
+    assert "t-long" in out and "t-quick" in out  # its own topics, by level and kind
+    assert " topics; quick items" in out.rstrip().splitlines()[-1]
+
+
 def test_start_logs_no_voice_warnings_for_a_bot_without_voice() -> None:
     """discord.py warns once per process that voice libraries are missing; we have no voice."""
     program = (
