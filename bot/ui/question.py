@@ -53,7 +53,7 @@ def marked_points(item: KeypointsItem, missing: tuple[str, ...]) -> str:
     """The strong answer's points, each marked as made or missed by one reply."""
     need = f"{item.need} of {len(item.points)}" if item.need < len(item.points) else "all"
     lines = [
-        f"❌ {point[0]} (missed)" if point[0] in missing else f"✅ {point[0]}"
+        f"• {point[0]} (missed)" if point[0] in missing else f"✓ {point[0]}"
         for point in item.points
     ]
     return f"A strong answer covers ({need}):\n" + "\n".join(lines)

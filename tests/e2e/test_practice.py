@@ -120,9 +120,9 @@ async def test_keypoints_quiz_shows_the_points_made_and_missed(d: OfflineDiscord
     model = next(f for f in verdict.embeds[0].fields if f.name == "Answer")
     assert (model.value or "").splitlines() == [
         "A strong answer covers (2 of 3):",
-        "❌ adds noise (missed)",
-        "✅ learns to denoise",
-        "❌ starts from noise (missed)",
+        "• adds noise (missed)",
+        "✓ learns to denoise",
+        "• starts from noise (missed)",
     ]
     # Each missed point is named once in the whole verdict: not in the grading line too.
     assert text.count("adds noise") == 1 and text.count("(missed)") == 2
@@ -136,7 +136,7 @@ async def test_keypoints_quiz_shows_the_points_made_and_missed(d: OfflineDiscord
     again = await d.slash(alice, "quiz", topic="t-long", count=1)
     verdict = await answer(d, alice, again, right=True)
     assert verdict.embeds[0].title == "Correct"
-    assert "(missed)" not in verdict.text and "❌" not in verdict.text
+    assert "(missed)" not in verdict.text and "✓" not in verdict.text
 
 
 async def test_summary_per_topic_names_the_weakest(d: OfflineDiscord) -> None:
