@@ -175,6 +175,27 @@ async def disable_item(db: Database, guild_id: int, item_id: str, by: int, now: 
     )
 
 
+async def enable_item(db: Database, guild_id: int, item_id: str) -> bool:
+    """Switch a disabled question back on; False if it was not switched off."""
+    changed = await db.write(
+        "DELETE FROM disabled_items WHERE guild_id = ? AND item_id = ?", (guild_id, item_id)
+    )
+    return changed > 0
+
+
+async def recently_disabled(db: Database, guild_id: int, limit: int) -> tuple[list[str], int]:
+    """The most recently disabled item ids (up to ``limit``) and how many are disabled."""
+    rows = await db.fetchall(
+        "SELECT item_id FROM disabled_items WHERE guild_id = ? "
+        "ORDER BY disabled_at DESC, item_id LIMIT ?",
+        (guild_id, limit),
+    )
+    total = await db.fetchval(
+        "SELECT count(*) FROM disabled_items WHERE guild_id = ?", (guild_id,), default=0
+    )
+    return [row[0] for row in rows], int(total)
+
+
 async def add_report(
     db: Database, guild_id: int, item_id: str, user_id: int, reason: str, now: float
 ) -> int:

@@ -348,8 +348,10 @@ async def test_report_flow_and_disable(server: OfflineDiscord) -> None:
     assert "Manage Server" in nope.content
     await server.click(mod(server), listing.message, label="Resolve #2")
     assert "Report #2 resolved" in listing.message.text()
-    await server.click(mod(server), listing.message, label="Disable #1")
-    assert f"`{item}` is switched off" in listing.message.text()
+    asked = await server.click(mod(server), listing.message, label="Disable #1")
+    assert asked.ephemeral and f"Switch `{item}` off in this server?" in asked.content
+    await server.click(mod(server), asked.message, label="Disable")
+    assert asked.message is not None and f"`{item}` is switched off" in asked.message.text()
     for _ in range(8):
         await server.advance(days=1)
     posted = [r[0] for r in await server.db.fetchall("SELECT item_id FROM daily_posts")]
