@@ -20,10 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.answer_burst import TEST_BANK
 from bench.common import Row, print_table, row
-from bench.scheduler import DUE, SETTLE_SECONDS, add_schedules
-from offline import OfflineDiscord
+from bench.scheduler import DUE, servers_due_at_nine
 from offline.clock import DEFAULT_START
 
 MESSAGES = "POST /channels/{channel_id}/messages"
@@ -35,13 +33,7 @@ GIVE_UP = timedelta(hours=2)
 
 async def measure(servers: int) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "storm.db"
-        d = OfflineDiscord(db_path=path, bank=str(TEST_BANK), settle_timeout=SETTLE_SECONDS)
-        guilds = [d.guild] + [d.world.add_guild(f"server {n}") for n in range(1, servers)]
-        channels = [(g.id, d.world.add_channel(g, "daily").id) for g in guilds]
-        async with d:
-            pass  # creates and migrates the database
-        add_schedules(path, channels)
+        d = await servers_due_at_nine(Path(folder) / "storm.db", servers)
         async with d:
             d.global_rate_limit(LIMIT)
             d.faults.rate_limit(MESSAGES, retry_after=2.0, times=servers // 10)

@@ -39,15 +39,22 @@ def add_schedules(path: Path, channels: list[tuple[int, int]]) -> None:
         )
 
 
+async def servers_due_at_nine(path: Path, servers: int) -> OfflineDiscord:
+    """A fake Discord of ``servers`` servers whose database has each one's schedule due at
+    09:00; the caller starts it (``async with``) to measure the burst."""
+    d = OfflineDiscord(db_path=path, bank=str(TEST_BANK), settle_timeout=SETTLE_SECONDS)
+    guilds = [d.guild] + [d.world.add_guild(f"server {n}") for n in range(1, servers)]
+    channels = [(g.id, d.world.add_channel(g, "daily").id) for g in guilds]
+    async with d:
+        pass  # creates and migrates the database
+    add_schedules(path, channels)
+    return d
+
+
 async def measure(servers: int) -> list[Row]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "scheduler.db"
-        d = OfflineDiscord(db_path=path, bank=str(TEST_BANK), settle_timeout=SETTLE_SECONDS)
-        guilds = [d.guild] + [d.world.add_guild(f"server {n}") for n in range(1, servers)]
-        channels = [(g.id, d.world.add_channel(g, "daily").id) for g in guilds]
-        async with d:
-            pass  # creates and migrates the database
-        add_schedules(path, channels)
+        d = await servers_due_at_nine(path, servers)
         async with d:  # a start with every schedule in the database
             sent_before = len(d.calls)
             jump = time.perf_counter()

@@ -14,6 +14,11 @@ START = datetime(2026, 1, 5, 8, 0, tzinfo=UTC)  # a Monday, 08:00 UTC
 # -- the daily question ---------------------------------------------------------------------
 
 
+def mod(d: OfflineDiscord) -> FakeMember:
+    """The server's moderator (Manage Server)."""
+    return d.member("mod", admin=True)
+
+
 async def setup_daily(d: OfflineDiscord, **options: object) -> FakeChannel:
     channel = d.channel("daily")
     options = {"channel": channel, "time": "09:00", "timezone": "UTC", **options}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,9 +11,9 @@ import pytest
 from offline import FakeChannel, FakeMember, OfflineDiscord, Reply
 from tests.helpers import (
     START,
-    TEST_BANK,
     accept,
     challenge,
+    mod,
     next_post,
     posts,
     reveals,
@@ -78,16 +77,6 @@ b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
 c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
 d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
 """
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
-    async with OfflineDiscord(db_path=tmp_path / "q.db", bank=str(TEST_BANK), start=START) as d:
-        yield d
-
-
-def mod(d: OfflineDiscord) -> FakeMember:
-    return d.member("mod", admin=True)
 
 
 async def import_file(d: OfflineDiscord, filename: str, text: str | bytes) -> Reply:

@@ -6,14 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
-
 from db import banks
-from offline import FakeMember, OfflineDiscord, Reply
-from tests.helpers import START, TEST_BANK, posts, setup_daily
+from offline import OfflineDiscord, Reply
+from tests.helpers import TEST_BANK, mod, posts, setup_daily
 
 CLUB = """\
 topic: our-club
@@ -51,16 +48,6 @@ items:
     answers: [gopher]
     explanation: The Go gopher was drawn by Renee French.
 """
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
-    async with OfflineDiscord(db_path=tmp_path / "q.db", bank=str(TEST_BANK), start=START) as d:
-        yield d
-
-
-def mod(d: OfflineDiscord) -> FakeMember:
-    return d.member("mod", admin=True)
 
 
 async def import_file(d: OfflineDiscord, filename: str, text: str) -> Reply:

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 
-import pytest
-
-from offline import FakeMember, OfflineDiscord, Reply
-from tests.helpers import START, TEST_BANK
+from offline import OfflineDiscord, Reply
+from tests.helpers import mod
 
 RED_LIST = """\
 AUTHOR: Ada (ada#0001)
@@ -29,16 +25,6 @@ items:
     answers: [owl]
     explanation: The owl stands for late-night study sessions.
 """
-
-
-@pytest.fixture
-async def server(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
-    async with OfflineDiscord(db_path=tmp_path / "q.db", bank=str(TEST_BANK), start=START) as d:
-        yield d
-
-
-def mod(d: OfflineDiscord) -> FakeMember:
-    return d.member("mod", admin=True)
 
 
 async def import_file(d: OfflineDiscord, filename: str, text: str, **options: str) -> Reply:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from offline import FakeMember, OfflineDiscord, Reply
-from tests.helpers import START, TEST_BANK
+from offline import OfflineDiscord, Reply
+from tests.helpers import START, TEST_BANK, mod
 
 ITEM = "t-quick-short"
 
@@ -17,10 +17,6 @@ ITEM = "t-quick-short"
 async def d(tmp_path: Path) -> AsyncIterator[OfflineDiscord]:
     async with OfflineDiscord(db_path=tmp_path / "q.db", bank=str(TEST_BANK), start=START) as d:
         yield d
-
-
-def mod(d: OfflineDiscord) -> FakeMember:
-    return d.member("mod", admin=True)
 
 
 def labels(reply: Reply) -> list[str]:
