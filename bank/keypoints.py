@@ -13,7 +13,12 @@ negative-form idea: its other words must be found and denied ("no labelled data 
 To a question that asks to explain (bank.salad), a reply that is only a list of the terms
 gets at most ``SALAD_SHARE`` and the feedback to answer in sentences.
 
-Everything per item (phrases, lemma keys, the kind of question) is compiled once and cached.
+Everything per item (phrases, lemma keys, the kind of question, an index from words to the
+phrasings that need them, the typo-tolerant vocabulary) is compiled once and cached, so a
+reply is only compared with the phrasings its words can make.
+
+Close spellings are typos only: a reply word the dictionary knows ("around") is taken as
+meant, never as a slip for a rubric word ("ground").
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz.distance import OSA
+
 from bank.confusables import ConfusableTable
-from bank.fuzzy import FuzzyIndex, find_any_order
+from bank.fuzzy import FuzzyIndex, Vocabulary, find_any_order, make_vocabulary, opposite
 from bank.graded import Grade, per_item, quote
-from bank.lemmas import lemma_text, lemma_tokens
+from bank.lemmas import lemma_text, lemma_tokens, misspellable
 from bank.matching import Phrase, find_exact, make_phrase, may_occur_exactly, place_any_order
 from bank.normalize import Text, phrase_text, prepare, tokenize
 from bank.salad import SALAD_REASON, SALAD_SHARE, asks_for_explanation, is_salad
@@ -48,6 +55,8 @@ class _Form:
     negative: bool  # found only when denied: "needs no labelled data"
     ing_only: bool  # one word in -ing ("noising"): its bare noun ("noise") is not it
     slack: int  # extra reply positions its words may spread over when found by lemma
+    token_set: frozenset[str]  # the phrase's tokens: reply words that are no typo of it
+    spellings: frozenset[str]  # its words stemmed, as written and run together: typo targets
     written: Phrase | None  # a negative form as written: found as such, it is said
 
 
@@ -55,16 +64,16 @@ class _Form:
 class _Point:
     forms: tuple[_Form, ...]
     shown: str
-    # Every token an exact or lemma match of some form needs one of: a reply with none of
-    # them goes straight to close spellings.
-    tokens: frozenset[str]
-    lemmas: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
 class _Rubric:
     points: tuple[_Point, ...]
     explains: bool  # the question asks to explain: a bare list of terms is no answer
+    vocabulary: Vocabulary  # every phrasing's words with a typo budget, by length
+    # A word -> the (point, form) numbers a reply with that word (as token or lemma key) may
+    # match exactly: each form is filed under words it cannot be found without.
+    triggers: dict[str, tuple[tuple[int, int], ...]]
 
 
 def _form(label: str) -> _Form | None:
@@ -96,6 +105,8 @@ def _form(label: str) -> _Form | None:
         negative,
         ing_only and lemmas != phrase.tokens,
         2 if negative else 1,
+        frozenset(phrase.tokens),
+        frozenset((*phrase.tokens, *phrase.words, phrase.squashed, phrase.squashed_word)),
         written if negative else None,
     )
 
@@ -105,14 +116,28 @@ def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
     points = []
     for phrasings in item.points:
         forms = tuple(form for form in map(_form, phrasings) if form is not None)
-        tokens: set[str] = set()
-        for form in forms:
-            for phrase in (form.phrase, form.written):
-                if phrase is not None:
-                    tokens.update(phrase.tokens, phrase.head_tokens, (phrase.squashed,))
-        lemmas = frozenset(key for form in forms for key in form.lemmas)
-        points.append(_Point(forms, phrasings[0] if phrasings else "", frozenset(tokens), lemmas))
-    return _Rubric(tuple(points), asks_for_explanation(item.prompt))
+        points.append(_Point(forms, phrasings[0] if phrasings else ""))
+    vocabulary = make_vocabulary(form.phrase for point in points for form in point.forms)
+    return _Rubric(tuple(points), asks_for_explanation(item.prompt), vocabulary, _triggers(points))
+
+
+def _triggers(points: list[_Point]) -> dict[str, tuple[tuple[int, int], ...]]:
+    """Each form under one word of each way _find_exact can find it (see _exact_places)."""
+    filed: dict[str, list[tuple[int, int]]] = {}
+    for number, point in enumerate(points):
+        for place, form in enumerate(point.forms):
+            phrase, written = form.phrase, form.written
+            words = {
+                max(form.lemmas, key=len),  # all its lemma keys in the reply
+                max(phrase.tokens, key=len),  # all its tokens
+                phrase.squashed,
+                *phrase.head_tokens,
+            }
+            if written is not None:
+                words.update((max(written.tokens, key=len), written.squashed))
+            for word in words:
+                filed.setdefault(word, []).append((number, place))
+    return {word: tuple(entries) for word, entries in filed.items()}
 
 
 _SHOWN_MISSING = 3
@@ -122,21 +147,83 @@ _NO_TABLE = ConfusableTable(())  # keypoints do not use the confusables table
 class _Reply:
     """One reply as the matchers need it; the lemma view and fuzzy index built on demand."""
 
-    __slots__ = ("_index", "_lemmas", "covered", "negated", "negations", "text")
+    __slots__ = (
+        "_index",
+        "_lemmas",
+        "_misspelt",
+        "_typos",
+        "_vocabulary",
+        "covered",
+        "negated",
+        "negations",
+        "text",
+    )
 
-    def __init__(self, text: Text) -> None:
+    def __init__(self, text: Text, vocabulary: Vocabulary) -> None:
         self.text = text
+        self._vocabulary = vocabulary
+        self._misspelt: frozenset[str] | None = None
         self.negations = Negations(text)
         self.negated = bool(self.negations)
         self.covered: set[int] = set()  # positions of rubric terms found, for the salad test
         self._lemmas: Text | None = None
         self._index: FuzzyIndex | None = None
+        self._typos: frozenset[int] | None = None
 
     @property
     def lemmas(self) -> Text:
         if self._lemmas is None:
             self._lemmas = lemma_text(self.text)
         return self._lemmas
+
+    @property
+    def typos(self) -> frozenset[int]:
+        """Positions of the words that may be typos: ones the dictionary does not know."""
+        if self._typos is None:
+            words = self.text.words
+            unknown = misspellable(words)  # positions only for the few such words
+            self._typos = (
+                frozenset(i for i, word in enumerate(words) if word in unknown)
+                if unknown
+                else frozenset()
+            )
+        return self._typos
+
+    @property
+    def misspelt(self) -> frozenset[str]:
+        """The rubric's words (stemmed or as written) that some typo of the reply is close to:
+        a phrasing with none of them cannot be found by close spelling."""
+        if self._misspelt is None:
+            vocabulary, near = self._vocabulary, set()
+            for position in self.typos:
+                word, token = self.text.words[position], self.text.tokens[position]
+                for written, by_length in ((word, vocabulary.words), (token, vocabulary.tokens)):
+                    for bank_word, budget in by_length.get(len(written), ()):
+                        if OSA.distance(
+                            written, bank_word, score_cutoff=budget
+                        ) <= budget and not opposite(written, bank_word):
+                            near.add(bank_word)
+            self._misspelt = frozenset(near)
+        return self._misspelt
+
+    def spelled_close(self, form: _Form, start: int, end: int) -> bool:
+        """Whether a close-spelling occurrence leans on typos only, never on real words.
+
+        Each reply word of the span is the phrase's own word, a word the dictionary does not
+        know, or one of the gap words the span may hold beyond the phrase's length.
+        """
+        tokens, lemmas, typos = self.text.tokens, self.lemmas.tokens, self.typos
+        gaps = end - start - len(form.phrase.tokens)
+        for position in range(start, end):
+            if (
+                position not in typos
+                and tokens[position] not in form.token_set
+                and lemmas[position] not in form.lemma_set
+            ):
+                gaps -= 1
+                if gaps < 0:
+                    return False
+        return True
 
     @property
     def index(self) -> FuzzyIndex:
@@ -160,12 +247,13 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     if not points:
         return Grade(False, 0.0, reason="not accepted: this question has no key points")
     text = tokenize(prepare(reply))  # points are searched anywhere: no filler to strip
-    state = _Reply(text)
+    state = _Reply(text, rubric.vocabulary)
+    candidates = _candidates(rubric, text.token_set | state.lemmas.token_set)
     matched: list[str] = []
     missing: list[str] = []
     negated: list[str] = []
-    for point in points:
-        label, denied = _find_point(state, point)
+    for number, point in enumerate(points):
+        label, denied = _find_point(state, point, candidates.get(number, ()))
         if label is not None:
             matched.append(label)
         else:
@@ -187,32 +275,48 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     )
 
 
-def _find_point(state: _Reply, point: _Point) -> tuple[str | None, bool]:
+def _candidates(rubric: _Rubric, words: frozenset[str]) -> dict[int, list[int]]:
+    """Point number -> its forms (in rubric order) worth looking for exactly in the reply."""
+    triggers = rubric.triggers
+    chosen: dict[int, set[int]] = {}
+    for word in words & triggers.keys():
+        for number, place in triggers[word]:
+            chosen.setdefault(number, set()).add(place)
+    return {number: sorted(places) for number, places in chosen.items()}
+
+
+def _find_point(state: _Reply, point: _Point, candidates: Iterable[int]) -> tuple[str | None, bool]:
     """(the phrasing found, whether some phrasing was only found denied)."""
     denied = False
     text = state.text
     joined, present, lemma_set = text.joined, text.token_set, state.lemmas.token_set
-    exact = not (point.tokens.isdisjoint(present) and point.lemmas.isdisjoint(lemma_set))
-    for form in point.forms if exact else ():
+    forms = point.forms
+    for form in map(forms.__getitem__, candidates):
         phrase = form.phrase
         # The cheap part of may_occur_exactly and the lemma test inline: most phrasings of
         # most points are absent from a reply, and a call per phrasing adds up.
+        written = form.written
         if (
             form.lemma_set <= lemma_set
-            or phrase.joined in joined
+            or form.token_set <= present
             or phrase.squashed in present
-            or phrase.head_tokens
-            or form.written is not None
+            or not phrase.head_tokens.isdisjoint(present)
+            or (written is not None and (written.joined in joined or written.squashed in present))
         ):
             said = _find_exact(state, form)
             if said:
                 return form.label, denied
             denied = denied or said is False
-    if text.tokens:
+    misspelt = state.misspelt if state.typos else None
+    if misspelt:  # close spellings: only of words a typo of the reply is close to
         for form in point.forms:
+            if form.spellings.isdisjoint(misspelt):
+                continue
             found = find_any_order(text, form.phrase, state.index)
             if found:
-                said = _first_verdict(state, form, ((o.start, o.end) for o in found))
+                places = ((o.start, o.end) for o in found)
+                close = (p for p in places if state.spelled_close(form, *p))
+                said = _first_verdict(state, form, close)
                 if said:
                     return form.label, denied
                 denied = denied or said is False

@@ -24,6 +24,7 @@ dictionary lookup each after the first time they are seen.
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 import simplemma
 
@@ -34,6 +35,10 @@ log = logging.getLogger(__name__)
 _LANG = "en"
 _KEYS: dict[str, str] = {}  # word as written -> key; read directly where it is hot
 _MAX_KEYS = 100_000
+# Words as written seen in replies, by whether they may be typos (see misspellable).
+_TYPO_FREE: set[str] = set()
+_MISSPELLABLE: set[str] = set()
+_MIN_TYPO = 4  # shorter words get no typo budget (bank.matching.typo_budget)
 
 # Words whose -ing, -ise, -ion or -ment is part of the word, not a suffix to fold.
 _NOT_ING = frozenset(
@@ -177,6 +182,27 @@ def lemma_tokens(words: tuple[str, ...]) -> tuple[str, ...]:
     if None in cached:
         return tuple(key or lemma_key(word) for key, word in zip(cached, words, strict=True))
     return cached  # type: ignore[return-value]  # no None left
+
+
+def misspellable(words: Iterable[str]) -> set[str]:
+    """The words that may be typos: of four letters or more, none a digit, and unknown to the
+    dictionary in any inflection.
+
+    A real word in a reply is taken as meant, never as a typo of another one: "around" is
+    not a slip for "ground", nor "judge" for "nudge". Set operations against the words seen
+    before, so a reply costs a lookup per new word only.
+    """
+    distinct = set(words)
+    fresh = distinct - _TYPO_FREE
+    fresh -= _MISSPELLABLE
+    if fresh:
+        if len(_TYPO_FREE) + len(_MISSPELLABLE) >= _MAX_KEYS:
+            _TYPO_FREE.clear()
+            _MISSPELLABLE.clear()
+        for word in fresh:
+            typo = len(word) >= _MIN_TYPO and word.isalpha() and not _known(word)
+            (_MISSPELLABLE if typo else _TYPO_FREE).add(word)
+    return distinct & _MISSPELLABLE
 
 
 def lemma_text(text: Text) -> Text:

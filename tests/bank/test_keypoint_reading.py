@@ -92,6 +92,14 @@ def test_a_one_word_ing_phrasing_is_not_its_bare_noun() -> None:
     assert grade(item, "the images are noised step by step, then it learns to remove noise").correct
 
 
+def test_a_real_word_is_no_typo_of_a_rubric_word() -> None:
+    # "around" is one letter from "ground", but it is a word of its own, not a slip.
+    item = keypoints([["ground the answer"]], need=1)
+    assert not grade(item, "I'd set it to around 1.5 for the answer.").correct
+    result = grade(item, "You grond the answer in retrieved documents.")
+    assert result.correct and result.matched == ("ground the answer",), result.reason
+
+
 def test_digits_stay_exact() -> None:
     item = keypoints([["GPT-4"]], need=1, prompt="Name the model.")
     assert not grade(item, "GPT-3").correct
