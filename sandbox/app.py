@@ -7,9 +7,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prompt_toolkit import PromptSession
@@ -155,18 +156,47 @@ async def run_script(sandbox: Sandbox, printer: Printer, lines: Iterable[str], s
     return 0
 
 
-async def interact(sandbox: Sandbox, printer: Printer) -> int:
+class RealTime:
+    """At the prompt the fake clock keeps pace with the wall clock, so the seconds a member
+    takes to answer count as they would on Discord (a script's clock moves only at ``wait``).
+    Time is caught up just before each typed line runs: what fell due meanwhile (a post, a
+    round that timed out) runs first and is shown first."""
+
+    def __init__(self, sandbox: Sandbox, wall: Callable[[], float] = time.monotonic) -> None:
+        self.sandbox = sandbox
+        self.wall = wall  # a monotonic clock: a change of the system time must not jump it
+        self._mark = wall()
+
+    def behind(self) -> timedelta:
+        """How far the fake clock lags behind the wall clock since it last caught up."""
+        return timedelta(seconds=max(0.0, self.wall() - self._mark))
+
+    def now(self) -> datetime:
+        """The time a step run now would see (the toolbar's clock)."""
+        return self.sandbox.now + self.behind()
+
+    async def catch_up(self) -> StepResult:
+        delta = self.behind()
+        self._mark = self.wall()
+        return await self.sandbox.elapse(delta)
+
+
+async def interact(
+    sandbox: Sandbox, printer: Printer, wall: Callable[[], float] = time.monotonic
+) -> int:
     """The prompt loop; quit, Ctrl-D and Ctrl-C all leave cleanly with status 0."""
+    clock = RealTime(sandbox, wall)
     session: PromptSession[str] = PromptSession(
         history=InMemoryHistory(),
         completer=SandboxCompleter(sandbox),
         complete_while_typing=True,
-        bottom_toolbar=lambda: _toolbar(sandbox),
+        bottom_toolbar=lambda: _toolbar(sandbox, clock.now()),
+        refresh_interval=1.0,  # the toolbar's clock ticks while you type
     )
     printer.console.print(
         "Type help for the sandbox commands, /help for the bot's; Tab completes.\n"
         "A first try: as mod --admin, then /daily setup channel:#daily time:09:00 "
-        "timezone:UTC, then wait 1d.",
+        "timezone:UTC, then wait 1d. The fake clock runs with real time; wait jumps ahead.",
         style="dim",
     )
     while True:
@@ -178,6 +208,7 @@ async def interact(sandbox: Sandbox, printer: Printer) -> int:
             step = parse_line(line)
             if isinstance(step, Quit):
                 break
+            printer.show(await clock.catch_up())
             if step is None:
                 continue
             result = await sandbox.run(step)
@@ -200,8 +231,7 @@ def _prompt(sandbox: Sandbox) -> FormattedText:
     )
 
 
-def _toolbar(sandbox: Sandbox) -> str:
-    now = sandbox.now
+def _toolbar(sandbox: Sandbox, now: datetime) -> str:
     return (
         f" {sandbox.discord.guild.name} · {now:%a} {now.day} {now:%b %Y %H:%M:%S} UTC (fake clock)"
         " · Tab completes · help · quit "

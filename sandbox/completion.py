@@ -5,6 +5,7 @@ itself (a time zone, say), asks the bot the way Discord's client would."""
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import AsyncGenerator, Iterable
 from dataclasses import dataclass
 from typing import Protocol
@@ -45,6 +46,15 @@ class Suggestion:
 
 
 @dataclass(frozen=True)
+class Offered:
+    """One of the bot's autocomplete choices: ``name`` is what Discord's client lists,
+    ``value`` what it sends (a question's id for a search, say)."""
+
+    name: str
+    value: str
+
+
+@dataclass(frozen=True)
 class OptionInProgress:
     """The cursor is inside ``name:value`` of ``command``; the bot may complete the value."""
 
@@ -63,10 +73,7 @@ def suggest(line: str, source: Source) -> list[Suggestion]:
         return _matching(word, [*SANDBOX_WORDS, *commands], meta=SANDBOX_WORDS)
     word = word.lower()
     if word == "as":
-        names = rest.split()
-        if rest.endswith(" ") and names:
-            return _matching("", ["--admin"]) if "--admin" not in names else []
-        return _matching(rest.lstrip("@"), source.member_names())
+        return _as(rest, source)
     if word == "in":
         return _matching(rest, [f"#{name}" for name in source.channel_names()])
     if word == "click":
@@ -74,6 +81,22 @@ def suggest(line: str, source: Source) -> list[Suggestion]:
     if word == "wait":
         return _matching(rest, list(WAITS))
     return []
+
+
+def _as(rest: str, source: Source) -> list[Suggestion]:
+    """``as NAME [--admin]``: member names (quoted when they hold a space), then the flag."""
+    try:
+        words, closed = shlex.split(rest), True
+    except ValueError:  # inside an open quote: a name is still being typed
+        words, closed = [], False
+    if rest.endswith(" ") and words and closed:
+        return _matching("", ["--admin"]) if "--admin" not in words else []
+    folded = rest.lstrip("@").lstrip("\"'").casefold()
+    return [
+        Suggestion(quoted(name), len(rest))  # replaces what was typed, an opening quote too
+        for name in source.member_names()
+        if name.casefold().startswith(folded) and quoted(name) != rest
+    ]
 
 
 def option_in_progress(line: str, source: Source) -> OptionInProgress | None:
@@ -131,8 +154,8 @@ def _values(parameter: app_commands.Parameter, source: Source) -> list[str]:
     if parameter.choices:
         return [str(choice.value) for choice in parameter.choices]
     return {
-        Kind.user: [f"@{name}" for name in source.member_names()],
-        Kind.mentionable: [f"@{name}" for name in source.member_names()],
+        Kind.user: [quoted(f"@{name}") for name in source.member_names()],
+        Kind.mentionable: [quoted(f"@{name}") for name in source.member_names()],
         Kind.channel: [f"#{name}" for name in source.channel_names() if " " not in name],
         Kind.role: [f"@&{name}" for name in source.role_names()],
         Kind.boolean: ["true", "false"],
@@ -151,7 +174,7 @@ def _matching(
 
 
 class AutocompleteSource(Source, Protocol):
-    async def autocomplete(self, option: OptionInProgress) -> list[str]: ...
+    async def autocomplete(self, option: OptionInProgress) -> list[Offered]: ...
 
 
 class SandboxCompleter(Completer):
@@ -171,6 +194,19 @@ class SandboxCompleter(Completer):
             yield completion
         option = option_in_progress(document.text_before_cursor, self.source)
         if option is not None and option.parameter.autocomplete:
-            for value in await self.source.autocomplete(option):
-                if " " not in value:  # a value with spaces would need quotes: skip it
-                    yield Completion(f"{value} ", start_position=-len(option.value))
+            for offered in await self.source.autocomplete(option):
+                # The menu lists the choice's name, as Discord's does; the line gets the value.
+                meta = offered.value if offered.name != offered.value else ""
+                yield Completion(
+                    f"{quoted(offered.value)} ",
+                    start_position=-len(option.value),
+                    display=offered.name,
+                    display_meta=meta,
+                )
+
+
+def quoted(value: str) -> str:
+    """``value`` as the parser reads it back: in double quotes when it holds a space."""
+    if " " not in value and '"' not in value:
+        return value
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'

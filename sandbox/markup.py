@@ -17,7 +17,8 @@ TOKEN = re.compile(
     r"|<a?:(?P<emoji>\w+):\d+>"
 )
 INLINE = re.compile(
-    r"\*\*(?P<bold>.+?)\*\*"
+    r"\\(?P<escaped>[\\*_~|`>#-])"
+    r"|\*\*(?P<bold>.+?)\*\*"
     r"|__(?P<underline>.+?)__"
     r"|~~(?P<strike>.+?)~~"
     r"|\|\|(?P<spoiler>.+?)\|\|"
@@ -26,6 +27,9 @@ INLINE = re.compile(
     r"|(?<![\w*])\*(?P<italic>[^*\s](?:[^*]*[^*\s])?)\*(?!\w)"
     r"|(?<!\w)_(?P<italic_>[^_\s](?:[^_]*[^_\s])?)_(?!\w)"
 )
+# Paired markers that Discord lets run over line breaks ("||a spoiler\nof two lines||").
+SPANNING = re.compile(r"(\*\*|__|~~|\|\|)(?=\S)(.+?)\1", re.DOTALL)
+BLOCK_MARKER = re.compile(r"(?:#{1,3} |-# |> |[-*] )")
 STYLES = {
     "bold": "bold",
     "underline": "underline",
@@ -71,7 +75,7 @@ def to_text(text: str, names: Names, now: datetime, style: str = "") -> Text:
     """Discord markdown as a rich Text, line by line (headings, quotes, lists, code blocks)."""
     lines: list[Text] = []
     in_code_block = False
-    for line in plain(text, names, now).split("\n"):
+    for line in per_line(plain(text, names, now)).split("\n"):
         if line.lstrip().startswith("```"):  # the fence itself is not shown
             in_code_block = not in_code_block
             continue
@@ -92,7 +96,9 @@ def inline(text: str, style: str, out: Text) -> None:
     for match in INLINE.finditer(text):
         out.append(text[position : match.start()], style or None)
         kind = next(name for name, value in match.groupdict().items() if value is not None)
-        if kind == "code":
+        if kind == "escaped":  # a backslash shows the next character as it is
+            out.append(match["escaped"], style or None)
+        elif kind == "code":
             out.append(match["code"], _join(style, CODE_STYLE))
         elif kind in ("label", "url"):
             out.append(match["label"], _join(style, "underline"))
@@ -101,6 +107,41 @@ def inline(text: str, style: str, out: Text) -> None:
             inline(match[kind], _join(style, STYLES[kind]), out)
         position = match.end()
     out.append(text[position:], style or None)
+
+
+def per_line(text: str) -> str:
+    """``text`` with each bold, underline, strike or spoiler that spans lines closed at every
+    line break and opened again on the next line, since drawing goes line by line. Code
+    blocks are left alone: markers inside them are text."""
+    out: list[str] = []
+    prose: list[str] = []
+    in_code_block = False
+    for line in text.split("\n"):
+        fence = line.lstrip().startswith("```")
+        if not (fence or in_code_block):
+            prose.append(line)
+            continue
+        if prose:
+            out.append(SPANNING.sub(_split_span, "\n".join(prose)))
+            prose = []
+        out.append(line)
+        in_code_block ^= fence
+    if prose:
+        out.append(SPANNING.sub(_split_span, "\n".join(prose)))
+    return "\n".join(out)
+
+
+def _split_span(match: re.Match[str]) -> str:
+    marker, body = match[1], match[2]
+    if "\n" not in body:
+        return match[0]
+    lines = []
+    for part in body.split("\n"):
+        # A line's own marker ("- ", "> ") stays in front, where _block looks for it.
+        lead = BLOCK_MARKER.match(part)
+        head, rest = (lead[0], part[lead.end() :]) if lead else ("", part)
+        lines.append(f"{head}{marker}{rest}{marker}" if rest.strip() else part)
+    return "\n".join(lines)
 
 
 def timestamp(seconds: int, style: str, now: datetime) -> str:

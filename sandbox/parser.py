@@ -78,7 +78,7 @@ WORDS = {
     "/COMMAND": "run a slash command, options as name:value (quote values with spaces)",
     "click": "click LABEL: press the newest button with that label you can see",
     "answer": "answer TEXT: fill and send the form a button opened (its first text box)",
-    "as": "as NAME [--admin]: act as another member (created on first use)",
+    "as": 'as NAME [--admin]: act as another member (created on first use; "Two Words" quoted)',
     "in": "in #CHANNEL: act in another channel or thread (created on first use)",
     "wait": "wait 30s | 5m | 2h | 1d: move the fake clock; scheduled posts and timers run",
     "help": "this list (the bot's own commands: /help)",
@@ -165,12 +165,15 @@ def parse_duration(text: str) -> timedelta:
 
 
 def _parse_as(rest: str) -> Become:
-    words = rest.split()
+    try:  # quotes group a name with spaces: as "Bob Smith"
+        words = shlex.split(rest)
+    except ValueError as exc:  # an unclosed quote
+        raise ParseError(f"cannot read the name: {exc}") from None
     admin = "--admin" in words
     names = [w for w in words if w != "--admin"]
     if len(names) != 1:
-        raise ParseError("as NAME [--admin], e.g. as bob or as mod --admin")
-    name = names[0].lstrip("@")
+        raise ParseError('as NAME [--admin], e.g. as bob, as mod --admin or as "Bob Smith"')
+    name = names[0].lstrip("@").strip()
     if not name or name.startswith("&"):
         raise ParseError("as NAME needs a member name, e.g. as bob")
     return Become(name, admin)

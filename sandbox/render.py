@@ -195,7 +195,8 @@ def help_table(event: HelpShown) -> Table:
     for word, text in event.rows:
         table.add_row(word, text)
     table.add_row("", "")
-    table.add_row("#name, @name", "a channel, a member (@&name: a role) in command options")
+    table.add_row("#name, @name", 'a channel, a member (@&name: a role; "@Two Words" quoted)')
+    table.add_row("file:PATH", "a file option uploads that file: /bank import file:my-bank.yaml")
     return table
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import AsyncIterator, Awaitable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -27,7 +27,7 @@ from offline.world import (
 )
 from sandbox import parser, slash
 from sandbox.changes import ChangeLog, LogCollector
-from sandbox.completion import OptionInProgress
+from sandbox.completion import Offered, OptionInProgress
 from sandbox.errors import SandboxError
 from sandbox.events import ClockMoved, FormOpened, HelpShown, Notice, StepResult, title_of
 from sandbox.parser import Answer, Become, Click, Enter, Help, Quit, Slash, Step, Wait
@@ -103,18 +103,23 @@ class Sandbox:
     def commands(self) -> list[slash.AnyCommand]:
         return slash.leaf_commands(self.discord.bot.tree)
 
-    async def autocomplete(self, option: OptionInProgress) -> list[str]:
-        """What the bot suggests for the option being typed; [] when it cannot be asked yet
-        (Discord's client, too, only asks once the other required options are filled)."""
+    async def autocomplete(self, option: OptionInProgress) -> list[Offered]:
+        """What the bot suggests for the option being typed, each with the name Discord's
+        client shows and the value it sends; [] when the bot cannot be asked."""
         parameters = {p.display_name: p for p in option.command.parameters}
+        existing = _ExistingOnly(self)  # typing must not create channels or members
+        options: dict[str, Any] = {}
+        for name, text in option.typed.items():
+            if name not in parameters:
+                continue
+            try:
+                options[name] = slash.convert(parameters[name], text, existing)
+            except SandboxError:
+                # Discord's client leaves out what it cannot send yet (a channel that does not
+                # exist, a half-typed number) and still asks about the focused option.
+                continue
+        options[option.parameter.display_name] = option.value  # sent as typed, unparsed
         try:
-            existing = _ExistingOnly(self)  # typing must not create channels or members
-            options = {
-                name: slash.convert(parameters[name], text, existing)
-                for name, text in option.typed.items()
-                if name in parameters
-            }
-            options[option.parameter.display_name] = option.value  # sent as typed, unparsed
             choices = await self.discord.autocomplete(
                 self.me,
                 option.command.qualified_name,
@@ -122,9 +127,9 @@ class Sandbox:
                 in_channel=self.here,
                 **options,
             )
-        except (SandboxError, OfflineError):
+        except OfflineError:
             return []
-        return [str(choice["value"]) for choice in choices]
+        return [Offered(str(choice["name"]), str(choice["value"])) for choice in choices]
 
     # -- steps ---------------------------------------------------------------------------------
 
@@ -160,6 +165,16 @@ class Sandbox:
         thread = self._changes.collect(result, before, follow)
         if thread is not None:
             self.here = thread
+        return result
+
+    async def elapse(self, delta: timedelta) -> StepResult:
+        """Let ``delta`` pass as time passes between two typed lines: what falls due runs, as
+        in ``wait``, but the result carries no clock line (nobody asked to wait)."""
+        before = self._changes.before()
+        result = StepResult()
+        if delta > timedelta(0):
+            await _guard(self.discord.advance(delta))
+        self._changes.collect(result, before, follow=set())
         return result
 
     def report(self) -> StepResult:

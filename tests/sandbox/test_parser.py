@@ -43,6 +43,9 @@ from sandbox.parser import (
         ("as bob", Become("bob")),
         ("as @mod --admin", Become("mod", admin=True)),
         ("as --admin mod", Become("mod", admin=True)),
+        ('as "Bob Smith"', Become("Bob Smith")),
+        ("as 'Bob Smith' --admin", Become("Bob Smith", admin=True)),
+        ('as "@Bob Smith"', Become("Bob Smith")),
         ("in #general", Enter("general")),
         ("in #Duel: alice vs bob", Enter("Duel: alice vs bob")),
         ("wait 1d", Wait(timedelta(days=1))),
@@ -74,6 +77,8 @@ def test_blank_lines_and_comments_are_nothing(line: str) -> None:
         ("answer", "usage: answer TEXT"),
         ("as", "as NAME"),
         ("as bob carol", "as NAME"),
+        ("as Bob Smith", 'as "Bob Smith"'),  # two names unless quoted: the error says how
+        ('as "Bob Smith', "cannot read the name"),
         ("in", "usage: in #CHANNEL"),
         ("wait", "usage: wait"),
         ("wait soon", "cannot read 'soon' as a duration"),

@@ -99,6 +99,26 @@ def test_markdown_styles_keep_line_breaks(world: World) -> None:
     assert to_text("snake_case_name", WorldNames(world), NOW).spans == []
 
 
+def test_spoilers_over_several_lines_are_hidden_on_each(world: World) -> None:
+    one = to_text("||top-p||", WorldNames(world), NOW)
+    text = to_text("||keep the smallest set\n- whose mass\n> reaches p||", WorldNames(world), NOW)
+    assert "|" not in text.plain
+    assert text.plain == "keep the smallest set\n• whose mass\n▌ reaches p"
+    hidden = {text.plain[s.start : s.end] for s in text.spans if "reverse" in str(s.style)}
+    assert hidden == {"keep the smallest set", "whose mass", "reaches p"}
+    assert [str(s.style) for s in one.spans] == ["reverse"]  # as a one-line spoiler is
+    bold = to_text("**a\nb** c", WorldNames(world), NOW)
+    assert bold.plain == "a\nb c" and [str(s.style) for s in bold.spans] == ["bold", "bold"]
+    fenced = to_text("```\n||code||\n```", WorldNames(world), NOW)
+    assert fenced.plain == "||code||"  # markers inside a code block are text
+
+
+def test_escaped_markers_show_as_themselves(world: World) -> None:
+    text = to_text("||KL(P\\|\\|Q)|| and \\*not italic\\*", WorldNames(world), NOW)
+    assert text.plain == "KL(P||Q) and *not italic*"
+    assert {str(s.style) for s in text.spans if text.plain[s.start : s.end] == "Q)"} == {"reverse"}
+
+
 def test_a_message_with_embed_buttons_and_file(world: World, tmp_path: Path) -> None:
     alice = member(world, "alice")
     channel = next(iter(world.channels.values()))

@@ -9,6 +9,7 @@ import discord
 import pytest
 
 from sandbox import Sandbox, SandboxError
+from sandbox.completion import suggest
 from sandbox.events import Change, Shown
 from tests.conftest import ThreadsBefore
 from tests.sandbox.conftest import TEST_BANK, play
@@ -149,7 +150,7 @@ async def test_an_error_line_stops_the_script_naming_its_line(sandbox: Sandbox) 
 async def test_a_bot_error_is_a_problem_that_fails_the_script(
     sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(tree: object) -> dict[str, list[str]]:
+    def broken(*args: object) -> dict[str, list[str]]:
         raise RuntimeError("help is broken")
 
     monkeypatch.setattr("cogs.help.cog.command_lines", broken)
@@ -190,6 +191,25 @@ async def test_members_channels_and_admin(sandbox: Sandbox) -> None:
         await sandbox.run_line("/stats member:@dave")
 
 
+async def test_a_quoted_name_with_a_space_is_one_member(sandbox: Sandbox) -> None:
+    status, out = await play(
+        sandbox,
+        """
+        as "Bob Smith"
+        as alice
+        /duel challenge member:"@Bob Smith" rounds:3 topic:t-rotation
+        as 'Bob Smith'
+        """,
+    )
+    assert status == 0, out
+    assert "you are Bob Smith (a new member)" in out
+    assert "challenges @Bob Smith to a 3-round duel" in out
+    assert out.rstrip().endswith("› you are Bob Smith")  # the same member, found again
+    assert sandbox.prompt == "Bob Smith@#general"
+    assert [s.text for s in suggest('as "Bob', sandbox)] == ['"Bob Smith"']
+    assert '"@Bob Smith" ' in [s.text for s in suggest("/stats member:", sandbox)]
+
+
 async def test_a_file_option_uploads_the_file(sandbox: Sandbox, tmp_path: Path) -> None:
     bank_file = tmp_path / "mine.yaml"
     bank_file.write_text(
@@ -202,6 +222,15 @@ async def test_a_file_option_uploads_the_file(sandbox: Sandbox, tmp_path: Path) 
     assert "Imported mine" in out and "imported now by @mod" in out
     status, out = await play(sandbox, "/bank import file:no/such/file.yaml")
     assert status == 1 and "cannot attach no/such/file.yaml: No such file" in out
+
+
+async def test_the_sandbox_help_says_how_to_attach_a_file_and_quote_a_name(
+    sandbox: Sandbox,
+) -> None:
+    status, out = await play(sandbox, "help")
+    assert status == 0, out
+    assert "file:PATH" in out and "/bank import file:my-bank.yaml" in out
+    assert "as NAME [--admin]" in out and '"Two Words" quoted' in out
 
 
 async def test_forms_belong_to_the_member_who_opened_them(sandbox: Sandbox) -> None:
