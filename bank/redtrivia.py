@@ -7,6 +7,7 @@ values it would refuse, answers that are not text, numbers or booleans, keys tha
 Red authors write answers without quoting discipline (numbers, yes/no), so a number or boolean
 is taken as written; a boolean also accepts the words Red accepts for it (True/Yes/On).
 A question asked twice keeps its last copy, as Red's YAML loading does, with a warning.
+The CONFIG kept on each item is read back by :class:`ListSettings` where it is applied.
 """
 
 from __future__ import annotations
@@ -80,6 +81,33 @@ RED_CONFIG_RULES = {
     "payout_multiplier": (_non_negative, "must be a number, 0 or more"),
     "use_spoilers": (_boolean, "must be true or false"),
 }
+
+
+@dataclass(frozen=True, slots=True)
+class ListSettings:
+    """The CONFIG keys of a question's list that mean something here, with Red's defaults.
+
+    None for ``delay`` and ``timeout`` means the list leaves them to us (the server's round
+    time, our own silence rule). Red's other keys (max_score, bot_plays, payout_multiplier) are
+    validated but have no meaning here: see the README's paragraph on Red lists.
+    """
+
+    delay: float | None = None  # seconds a question stays open
+    timeout: float | None = None  # seconds without an answer before the game stops
+    reveal_answer: bool = True  # tell the answer when nobody got it
+    use_spoilers: bool = False  # answers shown behind spoiler tags
+
+    @classmethod
+    def of(cls, settings: tuple[tuple[str, object], ...]) -> ListSettings:
+        """From an item's ``settings`` (checked at load, so every value has its right type)."""
+        found = dict(settings)
+        delay, timeout = _number(found.get("delay")), _number(found.get("timeout"))
+        return cls(
+            delay=delay,
+            timeout=timeout,
+            reveal_answer=found.get("reveal_answer", True) is not False,
+            use_spoilers=found.get("use_spoilers", False) is True,
+        )
 
 
 def split_image(prompt: str) -> tuple[str, str | None]:

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 import discord
 
 from bank.grading import Grade
+from bank.redtrivia import ListSettings
 from bank.schema import Item
 from bank.words import plural
 from bot import options
-from bot.ui.embeds import brand_embed, timestamp
+from bot.ui.embeds import brand_embed, timestamp, truncate
 from bot.ui.question import answer_embed, question_embed, verdict_embed
 from db import daily as queries
 
@@ -27,6 +28,12 @@ def post_embed(item: Item, post: queries.PostRow) -> discord.Embed:
 
 def reveal_embed(item: Item, post: queries.PostRow, results: queries.PostResults) -> discord.Embed:
     embed = answer_embed(item, f"{post_title(post)}: the answer")
+    if ListSettings.of(item.settings).use_spoilers:
+        # The question's list hides its answers behind spoiler tags (Red's use_spoilers): the
+        # answer and the explanation, which for a Red list names the accepted answers.
+        for index, shown in enumerate(embed.fields):
+            hidden = truncate(str(shown.value).replace("||", "| |"), 1020)
+            embed.set_field_at(index, name=str(shown.name), value=f"||{hidden}||", inline=False)
     share = f" ({100 * results.correct // results.answered}% right)" if results.answered else ""
     embed.add_field(name="Answers", value=f"{results.answered}{share}")
     if results.first_correct_user:

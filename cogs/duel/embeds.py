@@ -10,6 +10,7 @@ from bot.ui.embeds import BRAND_COLOUR, brand_embed, timestamp
 from bot.ui.question import answer_summary, question_embed
 from cogs import rating as glicko
 from cogs.duel import match as rules
+from cogs.duel import rounds
 from db import duels as queries
 from db.privacy import FORMER_MEMBER
 
@@ -24,11 +25,20 @@ def challenge(
     )
 
 
-def accepted(duel: queries.DuelRow, where: str) -> discord.Embed:
+def accepted(duel: queries.DuelRow, where: str, windows: list[float]) -> discord.Embed:
+    """``windows``: each round's answer time (a question's list may set its own)."""
+    low, high = min(windows, default=duel.round_seconds), max(windows, default=duel.round_seconds)
+    if low == high:
+        timing = f"{rounds.seconds_text(low)} each"
+    else:
+        timing = (
+            f"{rounds.seconds_text(low)} to {rounds.seconds_text(high)} each (some questions' "
+            "lists set their own time)"
+        )
     return brand_embed(
         "Duel accepted",
         f"<@{duel.challenger_id}> vs <@{duel.opponent_id}>: play {where}. "
-        f"{plural(duel.rounds, 'round')}, {duel.round_seconds:.0f} s each.",
+        f"{plural(duel.rounds, 'round')}, {timing}.",
     )
 
 
@@ -45,10 +55,12 @@ def expired(duel: queries.DuelRow) -> discord.Embed:
     )
 
 
-def round_question(item: Item, duel: queries.DuelRow, number: int, now: float) -> discord.Embed:
+def round_question(
+    item: Item, duel: queries.DuelRow, number: int, now: float, seconds: float
+) -> discord.Embed:
     embed = question_embed(item, f"Round {number}/{duel.rounds}")
-    closes = timestamp(now + duel.round_seconds)
-    embed.add_field(name="Time", value=f"{duel.round_seconds:.0f} s, closes {closes}")
+    closes = timestamp(now + seconds)
+    embed.add_field(name="Time", value=f"{rounds.seconds_text(seconds)}, closes {closes}")
     return embed
 
 
@@ -63,16 +75,42 @@ def round_result(item: Item, number: int, match: rules.Match) -> discord.Embed:
             lines.append(f"<@{player}>: {mark} in {answer.seconds:.1f} s, +{answer.points}")
     score = f"<@{match.challenger}> {match.score(match.challenger)} - " \
             f"{match.score(match.opponent)} <@{match.opponent}>"  # fmt: skip
-    embed = discord.Embed(
-        title=f"Round {number}: {answer_summary(item)}"[:256], colour=BRAND_COLOUR
-    )
+    anyone_right = any(a.correct for (n, _), a in match.answers.items() if n == number)
+    if not rounds.reveals(item, anyone_right):
+        # The list keeps its answers to itself when nobody found them (Red's reveal_answer:
+        # false); the explanation goes too, since a Red list's names the accepted answers.
+        embed = discord.Embed(
+            title=f"Round {number}: nobody got it", colour=BRAND_COLOUR,
+            description="This question's list keeps its answer hidden.",
+        )  # fmt: skip
+        embed.add_field(name="Players", value="\n".join(lines), inline=False)
+        embed.add_field(name="Score", value=score, inline=False)
+        return embed
+    if rounds.spoilers(item):
+        # Embed titles show spoiler tags as typed, so the answer moves into a field.
+        embed = discord.Embed(title=f"Round {number}: the answer", colour=BRAND_COLOUR)
+        embed.add_field(name="Answer", value=rounds.hidden(answer_summary(item), 1024),
+                        inline=False)  # fmt: skip
+    else:
+        embed = discord.Embed(
+            title=f"Round {number}: {answer_summary(item)}"[:256], colour=BRAND_COLOUR
+        )
     embed.add_field(name="Players", value="\n".join(lines), inline=False)
     embed.add_field(name="Score", value=score, inline=False)
-    embed.add_field(name="Why", value=item.explanation[:1024], inline=False)
+    why = item.explanation
+    embed.add_field(
+        name="Why", value=rounds.hidden(why, 1024) if rounds.spoilers(item) else why[:1024],
+        inline=False,
+    )  # fmt: skip
     return embed
 
 
-def end_title(outcome: rules.Outcome, winner: str | None) -> str:
+def end_title(outcome: rules.Outcome, winner: str | None, silent_for: float | None = None) -> str:
+    if outcome is rules.Outcome.ABANDONED and silent_for is not None:
+        return (
+            f"Duel abandoned: nobody answered for {rounds.seconds_text(silent_for)}, the "
+            "question's list's time limit. Ratings unchanged."
+        )
     if outcome is rules.Outcome.ABANDONED:
         return "Duel abandoned: nobody answered two rounds in a row. Ratings unchanged."
     if winner is None:

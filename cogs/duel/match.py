@@ -62,10 +62,17 @@ class Match:
     current_round: int = 0  # 1-based once active
     answers: dict[tuple[int, int], Answer] = field(default_factory=dict)  # (round, player)
     forfeited_by: int | None = None
+    # Rounds whose question's list sets its own answer window; the others get round_seconds.
+    windows: dict[int, float] = field(default_factory=dict)
+    # Set when a list's timeout ended the match: the seconds nobody had answered for.
+    silent_for: float | None = None
 
     @property
     def players(self) -> tuple[int, int]:
         return self.challenger, self.opponent
+
+    def window(self, round_number: int) -> float:
+        return self.windows.get(round_number, self.round_seconds)
 
     def other(self, player: int) -> int:
         return self.opponent if player == self.challenger else self.challenger
@@ -98,19 +105,30 @@ class Match:
             raise DuelError("This round is over.")
         if (round_number, member) in self.answers:
             raise DuelError("You already answered this round.")
-        answer = Answer(correct, seconds, round_points(correct, seconds, self.round_seconds))
+        points = round_points(correct, seconds, self.window(round_number))
+        answer = Answer(correct, seconds, points)
         self.answers[(round_number, member)] = answer
         return answer
 
     def round_complete(self) -> bool:
         return all((self.current_round, p) in self.answers for p in self.players)
 
-    def close_round(self) -> bool:
-        """End the current round; True when the match is over (last round, or abandoned)."""
+    def close_round(self, silence_limit: float | None = None) -> bool:
+        """End the current round; True when the match is over (last round, or abandoned).
+
+        Neither player answering two rounds in a row abandons the match; ``silence_limit`` (the
+        round's list's timeout) can abandon it sooner, at the close of a round nobody answered,
+        once nobody has answered for that many seconds (see :meth:`silence`)."""
         if self.state is not State.ACTIVE:
             return True
-        if self._silent_streak() >= SILENT_ROUNDS_TO_ABANDON:
+        streak = self._silent_streak()
+        if streak >= SILENT_ROUNDS_TO_ABANDON:
             self.state = State.ABANDONED
+            return True
+        silent = self.silence(streak)
+        if streak and silence_limit is not None and silent >= silence_limit:
+            self.state = State.ABANDONED
+            self.silent_for = silent
             return True
         if self.current_round >= self.rounds:
             self.state = State.FINISHED
@@ -129,6 +147,17 @@ class Match:
 
     def answered_rounds(self, player: int) -> int:
         return sum(1 for (_, p) in self.answers if p == player)
+
+    def silence(self, streak: int) -> float:
+        """Seconds nobody has answered for, as the current round closes: the full windows of
+        the ``streak`` rounds in a row nobody answered, plus what was left of the round before
+        them after its last answer (nothing when both answered: it closed at once)."""
+        silent = sum(self.window(self.current_round - k) for k in range(streak))
+        before = self.current_round - streak
+        heard = [a.seconds for (n, _), a in self.answers.items() if n == before]
+        if before >= 1 and len(heard) < len(self.players):
+            silent += max(self.window(before) - max(heard, default=0.0), 0.0)
+        return silent
 
     def _silent_streak(self) -> int:
         streak = 0

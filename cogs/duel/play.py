@@ -14,12 +14,12 @@ from bank.schema import Item
 from bot.errors import UserError, send_ephemeral
 from bot.events import ITEM_ANSWERED, ItemAnswered
 from bot.locks import KeyedLocks
-from bot.retry import is_transient
 from bot.ui.answer import AnswerForm, AnswerKey
 from bot.ui.report import ReportButton
 from cogs import rating as glicko
-from cogs.duel import delivery, embeds
+from cogs.duel import delivery, embeds, rounds
 from cogs.duel import match as rules
+from cogs.duel.opening import open_thread, tell_accepted
 from cogs.duel.views import challenge_view, round_view
 from db import duels as queries
 from db.members import display_names
@@ -79,7 +79,18 @@ class DuelPlay:
         duel = await queries.get_duel(self.bot.db, duel_id)
         if duel is None:
             raise UserError("This duel no longer exists.")
-        return duel, rebuild(duel, await queries.answers(self.bot.db, duel_id))
+        match = rebuild(duel, await queries.answers(self.bot.db, duel_id))
+        # Each round's window follows its question's list (points and silence count in it).
+        windows = await self._windows(duel)
+        match.windows = dict(enumerate(windows[: match.current_round], start=1))
+        return duel, match
+
+    async def _windows(self, duel: queries.DuelRow) -> list[float]:
+        """Every round's answer window, from its question (a vanished one: the default)."""
+        return [
+            rounds.window(await self.bot.catalogs.get(duel.guild_id, item_id), duel.round_seconds)
+            for item_id in duel.items
+        ]
 
     # -- the challenge ------------------------------------------------------------------------
 
@@ -92,56 +103,15 @@ class DuelPlay:
             # Acknowledged first: opening the thread may need retries, far past Discord's 3 s.
             await interaction.response.defer()
         try:
-            thread = await self._open_thread(interaction, duel)
+            thread = await open_thread(self.bot, interaction, duel)
             if thread is not None:
                 await queries.set_thread(self.bot.db, duel_id, thread.id)
-            await self._tell_accepted(interaction, duel, thread)
+            await tell_accepted(self.bot, interaction, duel, thread, await self._windows(duel))
             duel, _ = await self._load(duel_id)
             self._guard(duel_id, 1)
             await self._send_question(duel, 1, await self._item(duel, 1))
         except Exception as exc:  # whatever it was, nobody may stay stuck
             await self._give_up(duel_id, exc)
-
-    async def _open_thread(
-        self, interaction: discord.Interaction, duel: queries.DuelRow
-    ) -> discord.Thread | None:
-        channel = interaction.channel
-        message = interaction.message
-        if not isinstance(channel, discord.TextChannel) or message is None:
-            return None
-        if not channel.permissions_for(channel.guild.me).create_public_threads:
-            return None
-        # Names as last seen (stored at the challenge): without the members intent the
-        # challenger is rarely in discord.py's member cache.
-        names = await display_names(self.bot.db, duel.guild_id, [duel.challenger_id])
-        challenger = names.get(duel.challenger_id, "challenger")
-        name = f"Duel: {challenger} vs {interaction.user.display_name}"[:100]
-        try:
-            return await delivery.deliver(
-                lambda: message.create_thread(name=name),
-                clock=self.bot.clock, duel_id=duel.duel_id, what="thread",
-            )  # fmt: skip
-        except discord.HTTPException as exc:
-            if is_transient(exc):
-                raise  # Discord is down: the channel would fail the same way
-            log.warning("Could not open a thread for duel %s; playing in the channel", duel.duel_id)
-            return None
-
-    async def _tell_accepted(
-        self, interaction: discord.Interaction, duel: queries.DuelRow, thread: discord.Thread | None
-    ) -> None:
-        try:
-            await delivery.deliver(
-                lambda: interaction.edit_original_response(
-                    content=None,
-                    embed=embeds.accepted(duel, thread.mention if thread else "here"),
-                    view=challenge_view(duel.duel_id, disabled=True),
-                ),
-                clock=self.bot.clock, duel_id=duel.duel_id, what="accepted notice",
-            )  # fmt: skip
-        except discord.HTTPException as exc:
-            # The challenge message only loses its "accepted" line; the match itself goes on.
-            log.warning("Duel %s: could not mark the challenge accepted: %s", duel.duel_id, exc)
 
     async def decline(self, interaction: discord.Interaction, duel_id: int) -> None:
         async with self.locks.hold(duel_id):
@@ -225,6 +195,7 @@ class DuelPlay:
         channel = self._play_channel(duel)
         if channel is None:
             raise UserError("its channel is gone")
+        seconds = rounds.window(item, duel.round_seconds)
 
         async def attempt() -> None:
             await self._still_running(duel.duel_id)
@@ -232,7 +203,7 @@ class DuelPlay:
             now = self.bot.clock.time()
             await queries.start_round(self.bot.db, duel.duel_id, number, now)
             await channel.send(
-                embed=embeds.round_question(item, duel, number, now),
+                embed=embeds.round_question(item, duel, number, now, seconds),
                 view=round_view(duel.duel_id, number, item),
             )
 
@@ -243,7 +214,7 @@ class DuelPlay:
         if started is None or started.state != "active":
             return
         when = datetime.fromtimestamp(
-            (started.round_started_at or self.bot.clock.time()) + duel.round_seconds, UTC
+            (started.round_started_at or self.bot.clock.time()) + seconds, UTC
         )
         self.jobs.at(("round", duel.duel_id), when, self.round_timeout, duel.duel_id, number)
         self.jobs.cancel(("guard", duel.duel_id))
@@ -307,7 +278,7 @@ class DuelPlay:
                 self.jobs.cancel(("round", duel_id))
                 item = await self._item(duel, number)
                 result = embeds.round_result(item, number, match)
-                over = match.close_round()
+                over = match.close_round(rounds.silence_limit(item))
                 ending = await self._finish(duel, match) if over else None
                 if not over:
                     following = await self._item(duel, match.current_round)
@@ -428,7 +399,9 @@ class DuelPlay:
                 row = await queries.get_rating(self.bot.db, duel.guild_id, player)
                 new = glicko.Rating(row.rating, row.rd, row.volatility) if row else None
             fields.append((name(player), embeds.end_field(match.score(player), old, new, change)))
-        title = embeds.end_title(outcome, name(winner) if winner is not None else None)
+        title = embeds.end_title(
+            outcome, name(winner) if winner is not None else None, match.silent_for
+        )
         return embeds.end(title, fields)
 
     async def _announce(
@@ -445,7 +418,7 @@ class DuelPlay:
             sends.append((what, dict(last_round, allowed_mentions=discord.AllowedMentions.none())))
         sends.append(("final result", {
             "content": f"<@{duel.challenger_id}> <@{duel.opponent_id}>",
-            "embed": board,
+            **await delivery.with_card(self.bot, duel, board),
             "allowed_mentions": discord.AllowedMentions.none(),
         }))  # fmt: skip
         for label, fields in sends:
