@@ -418,7 +418,7 @@ class DuelPlay:
             sends.append((what, dict(last_round, allowed_mentions=discord.AllowedMentions.none())))
         sends.append(("final result", {
             "content": f"<@{duel.challenger_id}> <@{duel.opponent_id}>",
-            **await delivery.with_card(self.bot, duel, board),
+            "embed": board,
             "allowed_mentions": discord.AllowedMentions.none(),
         }))  # fmt: skip
         for label, fields in sends:
