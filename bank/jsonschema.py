@@ -123,6 +123,9 @@ def _kind_properties() -> dict[str, dict[str, Any]]:
                 "minimum": 1,
                 "description": "Points needed to count as correct (default: all).",
             },
+            "misconceptions": _text_list(
+                "Wrong claims candidates make, in their word order; each one stated costs a point."
+            ),
         },
     }
 

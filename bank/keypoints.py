@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
+from bank.claims import Claim, make_claim, stated
 from bank.confusables import ConfusableTable
 from bank.fuzzy import FuzzyIndex, Vocabulary, find_any_order, make_vocabulary, opposite
 from bank.graded import Grade, per_item, quote
@@ -74,6 +75,7 @@ class _Rubric:
     # A word -> the (point, form) numbers a reply with that word (as token or lemma key) may
     # match exactly: each form is filed under words it cannot be found without.
     triggers: dict[str, tuple[tuple[int, int], ...]]
+    claims: tuple[Claim, ...]  # the item's misconceptions (bank.claims)
 
 
 def _form(label: str) -> _Form | None:
@@ -113,12 +115,18 @@ def _form(label: str) -> _Form | None:
 
 @per_item
 def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
+    asked = _Reply(tokenize(prepare(item.prompt)), _NO_VOCABULARY)
     points = []
     for phrasings in item.points:
         forms = tuple(form for form in map(_form, phrasings) if form is not None)
+        # A phrasing the question itself says earns nothing: repeating it is no answer.
+        forms = tuple(form for form in forms if _find_exact(asked, form) is None) or forms
         points.append(_Point(forms, phrasings[0] if phrasings else ""))
     vocabulary = make_vocabulary(form.phrase for point in points for form in point.forms)
-    return _Rubric(tuple(points), asks_for_explanation(item.prompt), vocabulary, _triggers(points))
+    claims = tuple(claim for claim in map(make_claim, item.misconceptions) if claim is not None)
+    return _Rubric(
+        tuple(points), asks_for_explanation(item.prompt), vocabulary, _triggers(points), claims
+    )
 
 
 def _triggers(points: list[_Point]) -> dict[str, tuple[tuple[int, int], ...]]:
@@ -142,6 +150,7 @@ def _triggers(points: list[_Point]) -> dict[str, tuple[tuple[int, int], ...]]:
 
 _SHOWN_MISSING = 3
 _NO_TABLE = ConfusableTable(())  # keypoints do not use the confusables table
+_NO_VOCABULARY = make_vocabulary(())
 
 
 class _Reply:
@@ -265,14 +274,21 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
         score = min(found / len(points), SALAD_SHARE)
         reason = f"not accepted: {SALAD_REASON} ({found} of {len(points)} terms named)"
         return Grade(False, score, tuple(matched), reason, tuple(missing))
-    correct = found >= item.need
+    wrong = _wrong_claims(state, rubric.claims) if rubric.claims else []
+    credited = max(found - len(wrong), 0)  # each wrong claim costs a point
+    correct = credited >= item.need
     return Grade(
         correct,
-        found / len(points),
+        credited / len(points),
         tuple(matched),
-        _points_reason(correct, found, len(points), missing, negated),
+        _points_reason(correct, credited, len(points), missing, negated, wrong),
         tuple(missing),
     )
+
+
+def _wrong_claims(state: _Reply, claims: tuple[Claim, ...]) -> list[str]:
+    text, lemmas, negations = state.text, state.lemmas, state.negations
+    return [claim.label for claim in claims if stated(claim, text, lemmas, negations)]
 
 
 def _candidates(rubric: _Rubric, words: frozenset[str]) -> dict[int, list[int]]:
@@ -362,15 +378,27 @@ def _first_verdict(state: _Reply, form: _Form, places: Iterable[tuple[int, int]]
 
 
 def _points_reason(
-    correct: bool, found: int, total: int, missing: list[str], negated: list[str]
+    correct: bool,
+    found: int,
+    total: int,
+    missing: list[str],
+    negated: list[str],
+    wrong: list[str],
 ) -> str:
     verdict = "accepted" if correct else "not accepted"
-    if not missing:
+    if not missing and not wrong:
         return f"{verdict}: all {total} points" if total > 1 else f"{verdict}: the key point"
+    reason = f"{verdict}: {found} of {total} points"
+    if wrong:
+        off = "a point" if len(wrong) == 1 else f"{len(wrong)} points"
+        said = " and ".join(quote(claim) for claim in wrong[:2])
+        reason += f" ({off} off for saying {said}, which is wrong)"
+    if not missing:
+        return reason
     shown = ", ".join(quote(label) for label in missing[:_SHOWN_MISSING])
     if len(missing) > _SHOWN_MISSING:
         shown += f" and {len(missing) - _SHOWN_MISSING} more"
-    reason = f"{verdict}: {found} of {total} points, missing {shown}"
+    reason += f", missing {shown}"
     if negated:
         reason += f" ({quote(negated[0])} was negated)"
     return reason

@@ -99,6 +99,9 @@ class TrueFalseItem(BaseItem):
 class KeypointsItem(BaseItem):
     points: tuple[tuple[str, ...], ...]  # each point: accepted phrasings of one idea
     need: int
+    # Wrong claims candidates make about this question ("all experts run for every token"),
+    # as phrases in their word order: each one a reply states costs it a point.
+    misconceptions: tuple[str, ...] = ()
 
     @property
     def kind(self) -> Kind:
@@ -132,5 +135,5 @@ KIND_OPTIONAL: dict[str, tuple[str, ...]] = {
     "short": ("reject",),
     "mcq": (),
     "truefalse": (),
-    "keypoints": ("need",),
+    "keypoints": ("need", "misconceptions"),
 }

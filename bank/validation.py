@@ -302,9 +302,15 @@ class _ItemChecker:
     def keypoints_item(self, common: _CommonFields | None) -> KeypointsItem | None:
         points = self.points()
         need = self.need(len(points) if points is not None else None)
-        if common is None or points is None or need is None:
+        misconceptions = self.optional_texts("misconceptions", "misconception")
+        if common is None or points is None or need is None or misconceptions is None:
             return None
-        return KeypointsItem(**common, points=points, need=need)
+        phrasings = {" ".join(p.casefold().split()) for point in points for p in point}
+        for index, claim in enumerate(misconceptions):
+            if " ".join(claim.casefold().split()) in phrasings:
+                self.report(("misconceptions", index), f"{claim!r} is also an accepted phrasing")
+                return None
+        return KeypointsItem(**common, points=points, need=need, misconceptions=misconceptions)
 
     def points(self) -> tuple[tuple[str, ...], ...] | None:
         if "points" not in self.mapping:

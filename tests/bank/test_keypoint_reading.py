@@ -17,8 +17,14 @@ from bank.schema import KeypointsItem
 EVAL_SET = Path(__file__).resolve().parents[2] / "bench" / "grading_eval"
 
 
-def keypoints(points: list[list[str]], need: int, prompt: str = "Explain it.") -> KeypointsItem:
+def keypoints(
+    points: list[list[str]],
+    need: int,
+    prompt: str = "Explain it.",
+    misconceptions: tuple[str, ...] = (),
+) -> KeypointsItem:
     return KeypointsItem(
+        misconceptions=misconceptions,
         id="k-reading",
         topic="test",
         level="intermediate",
@@ -176,6 +182,70 @@ def test_a_negative_form_idea_is_not_met_by_its_opposite() -> None:
 def test_non_in_a_phrasing_is_part_of_the_word() -> None:
     item = keypoints([["non-linear activation"]], need=1)
     assert grade(item, "Each layer applies a non-linear activation to its input.").correct
+
+
+# --- the question's own words, and wrong claims -----------------------------------------------
+
+
+def test_repeating_the_question_earns_no_point() -> None:
+    item = keypoints(
+        [["examples", "demonstrations"], ["in the prompt"], ["infers the pattern"]],
+        need=2,
+        prompt="How does few-shot prompting work, and how does the model use the examples?",
+    )
+    result = grade(item, "You give the model a few examples and it uses the examples.")
+    assert not result.correct
+    assert result.reason.startswith("not accepted: 0 of 3 points"), result.reason
+    # Said in other words, the same idea counts.
+    assert grade(item, "You put demonstrations in the prompt and it infers the pattern.").correct
+
+
+SUMMARY = keypoints(
+    [["shorter version"], ["extractive", "copies sentences"], ["abstractive", "new sentences"]],
+    need=3,
+    prompt="What is text summarization, and what are its two main types?",
+    misconceptions=("extractive writes new sentences", "abstractive copies", "never hallucinates"),
+)
+
+
+def test_a_wrong_claim_costs_a_point() -> None:
+    reply = (
+        "A shorter version of a text. Extractive summaries write new sentences in the model's"
+        " own words, abstractive ones copy sentences from the source."
+    )
+    result = grade(SUMMARY, reply)
+    assert not result.correct
+    assert result.reason.startswith(
+        "not accepted: 1 of 3 points (2 points off for saying 'extractive writes new sentences'"
+        " and 'abstractive copies', which is wrong)"
+    ), result.reason
+
+
+def test_the_right_claim_in_the_same_words_costs_nothing() -> None:
+    reply = (
+        "It gives a shorter version of a text: extractive copies sentences from the source,"
+        " abstractive writes new sentences. Abstractive can hallucinate; extractive never does."
+    )
+    result = grade(SUMMARY, reply)
+    assert result.correct and result.reason == "accepted: all 3 points", result.reason
+
+
+def test_a_denied_misconception_costs_nothing() -> None:
+    reply = (
+        "A shorter version of the text. Extractive copies sentences; abstractive writes new"
+        " sentences, and it is not true that abstractive copies anything."
+    )
+    assert grade(SUMMARY, reply).correct
+
+
+def test_a_misconception_may_be_a_negative_claim() -> None:
+    reply = (
+        "A shorter version: extractive copies sentences, abstractive writes new sentences"
+        " and it never hallucinates."
+    )
+    result = grade(SUMMARY, reply)
+    assert not result.correct
+    assert "for saying 'never hallucinates', which is wrong" in result.reason
 
 
 # --- keyword salad ---------------------------------------------------------------------------

@@ -1,0 +1,98 @@
+"""Wrong claims in a keypoint reply: an item's misconceptions, stated in order and not denied.
+
+A rubric author lists the wrong things candidates say about a question ("all experts run for
+every token", "VAEs give sharper images"). A reply states one when the claim's words occur
+in the claim's order, forms folded by lemma key ("VAEs gave the sharpest images"), with at
+most ``MAX_GAP`` other words between them in all ("GPT is an encoder-only model" states "GPT
+encoder-only"), inside one clause, and no negator of the reply denies it ("it is not true
+that VAEs give sharper images"). The order is what tells "VAEs are blurrier than GANs" from
+"GANs are blurrier than VAEs": a list of the same words in another order is no such claim.
+The words between may not join or contrast two statements ("and", "but", "while", "than")
+or turn a comparison round ("less", "fewer"): "extractive copies sentences and abstractive
+writes new ones" does not claim that extractive writes them. A negator that is one of the
+claim's own words ("never hallucinates") is the claim itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bank.lemmas import lemma_tokens
+from bank.normalize import Text, phrase_text, stem
+from bank.scope import Negations
+
+MAX_GAP = 2  # other reply words a claim's words may have between them, in all
+# Words that, between two words of a claim, show they belong to different statements.
+_BETWEEN_STATEMENTS = frozenset(
+    stem(word)
+    for word in (
+        "and",
+        "or",
+        "but",
+        "while",
+        "whereas",
+        "unlike",
+        "than",
+        "versus",
+        "vs",
+        "instead",
+        "rather",
+        "though",
+        "although",
+        "less",
+        "fewer",
+        "whilst",
+    )
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One misconception ready to look for: its lemma keys in order."""
+
+    label: str
+    keys: tuple[str, ...]
+    key_set: frozenset[str]
+    own: frozenset[str]  # its tokens: a negator among them is part of the claim
+
+
+def make_claim(label: str) -> Claim | None:
+    text = phrase_text(label)
+    if not text.tokens:
+        return None
+    keys = lemma_tokens(text.words)
+    return Claim(label, keys, frozenset(keys), frozenset(text.tokens))
+
+
+def stated(claim: Claim, text: Text, lemmas: Text, negations: Negations) -> bool:
+    """Whether the reply (``text``, and as lemma keys ``lemmas``) states the claim."""
+    if not claim.key_set <= lemmas.token_set:
+        return False
+    positions, clauses, tokens = lemmas.positions, text.clauses, text.tokens
+    for start in positions[claim.keys[0]]:
+        end = _end_in_order(claim.keys, positions, start)
+        if end is None or clauses[start] != clauses[end - 1]:
+            continue
+        if any(
+            tokens[at] in _BETWEEN_STATEMENTS and tokens[at] not in claim.own
+            for at in range(start + 1, end - 1)
+        ):
+            continue
+        if not (negations and negations.denies(start, end, claim.own)):
+            return True
+    return False
+
+
+def _end_in_order(keys: tuple[str, ...], positions: dict[str, list[int]], start: int) -> int | None:
+    """The end of the claim's words in order from ``start``, the next one each time (which
+    keeps the gaps smallest), or None when they spread over more than MAX_GAP other words."""
+    at, gaps = start, 0
+    for key in keys[1:]:
+        following = next((p for p in positions[key] if p > at), None)
+        if following is None:
+            return None
+        gaps += following - at - 1
+        if gaps > MAX_GAP:
+            return None
+        at = following
+    return at + 1
