@@ -105,11 +105,14 @@ def round_result(item: Item, number: int, match: rules.Match) -> discord.Embed:
     return embed
 
 
-def end_title(outcome: rules.Outcome, winner: str | None, silent_for: float | None = None) -> str:
-    if outcome is rules.Outcome.ABANDONED and silent_for is not None:
+def end_title(
+    outcome: rules.Outcome, winner: str | None, timed_out: tuple[float, float] | None = None
+) -> str:
+    if outcome is rules.Outcome.ABANDONED and timed_out is not None:
+        silent, limit = map(rounds.seconds_text, timed_out)
         return (
-            f"Duel abandoned: nobody answered for {rounds.seconds_text(silent_for)}, the "
-            "question's list's time limit. Ratings unchanged."
+            f"Duel abandoned: nobody answered for {silent} (this question's list stops after "
+            f"{limit}). Ratings unchanged."
         )
     if outcome is rules.Outcome.ABANDONED:
         return "Duel abandoned: nobody answered two rounds in a row. Ratings unchanged."

@@ -64,8 +64,8 @@ class Match:
     forfeited_by: int | None = None
     # Rounds whose question's list sets its own answer window; the others get round_seconds.
     windows: dict[int, float] = field(default_factory=dict)
-    # Set when a list's timeout ended the match: the seconds nobody had answered for.
-    silent_for: float | None = None
+    # Set when a list's timeout ended the match: (seconds nobody had answered for, the limit).
+    timed_out: tuple[float, float] | None = None
 
     @property
     def players(self) -> tuple[int, int]:
@@ -128,7 +128,7 @@ class Match:
         silent = self.silence(streak)
         if streak and silence_limit is not None and silent >= silence_limit:
             self.state = State.ABANDONED
-            self.silent_for = silent
+            self.timed_out = (silent, silence_limit)
             return True
         if self.current_round >= self.rounds:
             self.state = State.FINISHED

@@ -400,7 +400,7 @@ class DuelPlay:
                 new = glicko.Rating(row.rating, row.rd, row.volatility) if row else None
             fields.append((name(player), embeds.end_field(match.score(player), old, new, change)))
         title = embeds.end_title(
-            outcome, name(winner) if winner is not None else None, match.silent_for
+            outcome, name(winner) if winner is not None else None, match.timed_out
         )
         return embeds.end(title, fields)
 

@@ -57,7 +57,7 @@ def active(rounds_count: int = 5) -> Match:
 def test_a_first_round_nobody_answers_ends_the_match_past_the_limit() -> None:
     match = active()
     assert match.close_round(silence_limit=15.0)  # a silent 20 s round
-    assert match.state is State.ABANDONED and match.silent_for == 20.0
+    assert match.state is State.ABANDONED and match.timed_out == (20.0, 15.0)
     assert match.challenger_score() is None  # ratings do not move
 
 
@@ -68,7 +68,7 @@ def test_silence_counts_from_the_last_answer(limit: float, over: bool) -> None:
     match.answer(1, 1, False, 2.0)  # heard 2 s into round 1, then 18 s + 20 s of silence
     assert not match.close_round(silence_limit=limit)  # round 1: somebody answered
     assert match.close_round(silence_limit=limit) is over
-    assert match.silent_for == (38.0 if over else None)
+    assert match.timed_out == ((38.0, limit) if over else None)
 
 
 def test_a_round_both_answered_leaves_no_silence_after_it() -> None:
@@ -85,7 +85,7 @@ def test_an_answer_resets_the_silence_and_no_limit_keeps_our_two_round_rule() ->
     assert not match.close_round(silence_limit=1.0)  # somebody answered round 1
     assert not match.close_round()  # round 2 silent, no list limit
     assert match.close_round()  # round 3 silent too: two in a row
-    assert match.state is State.ABANDONED and match.silent_for is None
+    assert match.state is State.ABANDONED and match.timed_out is None
 
 
 def test_points_count_in_the_rounds_own_window() -> None:
