@@ -4,7 +4,7 @@ Fills a database with 1,000,000 answers (at --scale 1) over 1,000 servers and 50
 servers sized like real communities (a few big ones, many small), then times the queries the
 two commands run for the biggest server and a typical one.
 
-Run: `python bench/leaderboard.py [--scale 0.1] [--card docs/stats-card.png]`.
+Run: `python bench/leaderboard.py [--scale 0.1] [--card stats-card.png]`.
 """
 
 from __future__ import annotations

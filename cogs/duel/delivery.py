@@ -6,13 +6,18 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import aiohttp
 import discord
 
 from bot.clock import Clock
 from bot.retry import describe, is_permanent, is_transient, retry_transient
+from cogs.duel import card
+
+if TYPE_CHECKING:
+    from bot.client import QuizBot
+    from db.duels import DuelRow
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,11 @@ async def tell(channels: list[discord.abc.Messageable], content: str, *, duel_id
             log.warning("Could not tell duel %s's players where it stands: %s", duel_id,
                         describe(exc))  # fmt: skip
     return False
+
+
+async def with_card(bot: QuizBot, duel: DuelRow, board: discord.Embed) -> dict[str, Any]:
+    """The final board's message fields, its result card attached when it draws (card.py)."""
+    return await card.result_fields(bot, duel, board)
 
 
 @asynccontextmanager

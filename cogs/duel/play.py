@@ -418,7 +418,7 @@ class DuelPlay:
             sends.append((what, dict(last_round, allowed_mentions=discord.AllowedMentions.none())))
         sends.append(("final result", {
             "content": f"<@{duel.challenger_id}> <@{duel.opponent_id}>",
-            "embed": board,
+            **await delivery.with_card(self.bot, duel, board),
             "allowed_mentions": discord.AllowedMentions.none(),
         }))  # fmt: skip
         for label, fields in sends:

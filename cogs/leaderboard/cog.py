@@ -15,7 +15,7 @@ from bank.words import plural
 from bot.ui.embeds import brand_embed
 from bot.ui.paginator import Paginator
 from cogs import rating as glicko
-from cogs.leaderboard import boards, cards
+from cogs.leaderboard import board_card, boards, cards
 from db import duels, stats
 from db.database import Database
 from db.members import display_names
@@ -109,6 +109,15 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
             return embed
 
         await Paginator(interaction.user.id, pages, render, self.bot.clock).start(interaction)
+        # The card follows the text board as an edit of the same message, so drawing it never
+        # delays the answer and a card that fails to draw leaves the text board as it was.
+        mine = (first.mine, self._value(board, first.mine)) if first.mine else None
+        where = f"you are #{first.mine[0]} of {first.size}" if first.mine else "you are not on it"
+        card = await board_card.board_data(
+            self.bot, guild_id, caller, (title, f"{plural(first.size, 'member')} ranked · {where}"),
+            [(row, self._value(board, row)) for row in first.rows], mine, board != "rating",
+        )  # fmt: skip
+        await board_card.attach(self.bot, interaction, card)
 
     async def _rating_source(self, guild_id: int) -> ListBoard:
         """Ratings age with inactivity, so they are ranked here rather than in SQL."""
