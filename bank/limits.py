@@ -85,8 +85,15 @@ def problems(item: Item) -> Iterator[Problem]:
 
 
 def summary_of_points(item: KeypointsItem) -> str:
-    """The reveal's list of points (as bot/ui/question.py writes it), for its length."""
-    return "A strong answer covers (all):\n" + "\n".join(f"• {p[0]}" for p in item.points)
+    """The reveal's list of points (as bot/ui/question.py writes it), for its length: under
+    the longest heading it may have."""
+    total = len(item.points)
+    heading = max(
+        f"A strong answer covers {total} of these {total} points:",
+        f"A strong answer covers all {total} of these points:",
+        key=len,
+    )
+    return heading + "\n" + "\n".join(f"• {p[0]}" for p in item.points)
 
 
 # A prompt and all its choices share one embed description: the limits above keep it inside.

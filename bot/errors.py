@@ -9,15 +9,22 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 from collections.abc import Callable, Coroutine
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from bank.words import plural, plural_noun
+
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on our side. It has been logged; please try again later."
+
+
+# What an option of each type is called in a message (Discord's "user" is a member here).
+OPTION_KINDS = {"user": "member", "mentionable": "member or role", "integer": "whole number"}
 
 
 class UserError(Exception):
@@ -32,23 +39,33 @@ def describe(error: BaseException) -> str | None:
     if isinstance(error, UserError):
         return str(error)
     if isinstance(error, app_commands.MissingPermissions):
-        needed = ", ".join(
-            p.replace("_", " ").replace("guild", "server").title()
-            for p in error.missing_permissions
-        )
-        return f"You need the {needed} permission to use this."
+        needed = permission_names(error.missing_permissions)
+        return f"You need the {needed} to use this."
     if isinstance(error, app_commands.BotMissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
-        return f"I need the {needed} permission here to do that."
+        needed = permission_names(error.missing_permissions)
+        return f"I need the {needed} here to do that."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works inside a server."
     if isinstance(error, app_commands.CommandOnCooldown):
-        return f"Slow down: try again in {error.retry_after:.0f} s."
+        wait = plural(max(1, math.ceil(error.retry_after)), "second")
+        return f"Slow down: try again in {wait}."
     if isinstance(error, app_commands.TransformerError):
-        return f"{error.value!r} is not a valid {error.type.name.lower()}."
+        kind = OPTION_KINDS.get(error.type.name, error.type.name.lower())
+        return f"{error.value!r} is not a valid {kind}."
     if isinstance(error, app_commands.CheckFailure):
         return "You are not allowed to use this here."
     return None
+
+
+def permission_names(missing: list[str]) -> str:
+    """``["manage_guild", "send_messages"]`` -> "Manage Server and Send Messages permissions",
+    in the words Discord's own settings use."""
+    names = [
+        p.replace("_", " ").replace("guild", "server").title().replace("Tts", "TTS")
+        for p in missing
+    ]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{listed} {plural_noun(len(names), 'permission')}"
 
 
 async def send_ephemeral(

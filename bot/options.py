@@ -8,6 +8,7 @@ import discord
 from discord import app_commands
 
 from bank.schema import LEVELS
+from bank.words import plural_noun
 from bot.errors import UserError
 from bot.ui.embeds import truncate
 
@@ -34,8 +35,8 @@ def parse_levels(text: str | None) -> tuple[str, ...]:
     unknown = [level for level in levels if level not in LEVELS]
     if unknown:
         raise OptionError(
-            f"Unknown level {', '.join(unknown)}: use {', '.join(LEVELS)} "
-            "(comma-separated), or all."
+            f"Unknown {plural_noun(len(unknown), 'level')} {', '.join(unknown)}: use "
+            f"{', '.join(LEVELS)} (comma-separated), or all."
         )
     return levels
 
@@ -44,7 +45,8 @@ def check_topics(chosen: Collection[str], known: Sequence[str]) -> None:
     """Refuse topics the server's question pool does not have, listing the ones it has."""
     unknown = [topic for topic in chosen if topic not in known]
     if unknown:
-        text = f"Unknown topic {', '.join(unknown)}. Topics: {', '.join(known)}."
+        listed = f"Topics here: {', '.join(known)}." if known else "There are no topics here yet."
+        text = f"Unknown {plural_noun(len(unknown), 'topic')} {', '.join(unknown)}. {listed}"
         raise OptionError(truncate(text, MESSAGE_LIMIT))
 
 
@@ -75,9 +77,10 @@ def describe_topics_in_use(daily: Sequence[str], pool: Sequence[str]) -> str:
         text = ", ".join(used)
     else:
         missing = ", ".join(left_out)
+        one = len(left_out) == 1
         reason = (
-            f"{missing} {'is' if len(left_out) == 1 else 'are'} set but not in the "
-            "`/bank use` pool or without questions"
+            f"{missing} {'is' if one else 'are'} set but not in the `/bank use` pool, or "
+            f"{'has' if one else 'have'} no questions"
         )
         text = f"{', '.join(used)} ({reason})" if used else f"none: {reason}, so nothing posts"
     return truncate(text, FIELD_LIMIT)

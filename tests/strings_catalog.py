@@ -75,7 +75,8 @@ SHOWN_CALLS = {
     "print": "cli output", "exit": "cli output", "SystemExit": "cli output",
     "create_thread": "thread name", "create_text_channel": "channel name",
 }  # fmt: skip
-SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|WITH|PRAGMA|DROP|ALTER)\b", re.I)
+# Upper case only: "Delete every answer..." is a sentence, "DELETE FROM answers" is not.
+SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|WITH|PRAGMA|DROP|ALTER) ")
 TOKEN = re.compile(r"^[\w./:%#@&<>=+*-]*$")  # no spaces: an id, key, path or format
 WORDS = re.compile(r"[A-Za-z]{2,}")
 
@@ -166,6 +167,9 @@ def _kind(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:
     while parent is not None:
         if isinstance(parent, ast.keyword):
             keyword = parent.arg
+            call = parents.get(parent)
+            if isinstance(call, ast.Call) and _call_name(call.func) == "describe":
+                return "option description"  # describe(name="...") names any option
             if keyword in QUIET_KEYWORDS:
                 return None
         elif isinstance(parent, ast.Call):
@@ -179,6 +183,8 @@ def _kind(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> str | None:
         elif isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Mod):
             return None if child is parent.left and _in_log(parent, parents) else "text"
         elif isinstance(parent, ast.Assign | ast.AnnAssign | ast.Return | ast.AugAssign):
+            if _in_enum(parent, parents):
+                return None  # an enum member's value is a key, never shown
             return _assigned(parent)
         elif isinstance(parent, ast.stmt):
             return None  # an expression statement, a default, a decorator-free literal
@@ -220,6 +226,13 @@ def _assigned(statement: ast.stmt) -> str:
     names = [t.id if isinstance(t, ast.Name) else getattr(t, "attr", "") for t in targets]
     shown = [n for n in names if n in ("title", "description", "label", "placeholder")]
     return SHOWN_KEYWORDS[shown[0]] if shown else "text"
+
+
+def _in_enum(statement: ast.stmt, parents: dict[ast.AST, ast.AST]) -> bool:
+    owner = parents.get(statement)
+    return isinstance(owner, ast.ClassDef) and any(
+        _call_name(base).endswith("Enum") for base in owner.bases
+    )
 
 
 def _in_log(node: ast.AST, parents: dict[ast.AST, ast.AST]) -> bool:

@@ -22,6 +22,14 @@ async def reply(interaction, count, name):
     await interaction.response.send_message(f"Thanks, {name}!", ephemeral=True)
     raise UserError("Pick a topic first.")
     return ", ".join(["a", "b"]) + options["topic name"]
+
+class Mode(Enum):
+    POST_NOW = "post now"
+
+@app_commands.describe(file="A bank file", key="The setting")
+async def forget(interaction):
+    await confirm.ask(interaction, "Delete every answer? This cannot be undone.")
+    await db.execute("DELETE FROM answers WHERE user_id = ?", (1,))
 '''
 
 
@@ -36,6 +44,9 @@ def test_the_walk_keeps_what_people_read() -> None:
         (14, "label", "Accept"),
         (15, "message", "Thanks, {name}!"),
         (16, "error", "Pick a topic first."),
+        (22, "option description", "A bank file"),
+        (22, "option description", "The setting"),
+        (24, "text", "Delete every answer? This cannot be undone."),
     ]
 
 

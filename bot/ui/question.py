@@ -43,20 +43,29 @@ def question_embed(item: Item, title: str) -> discord.Embed:
 
 def answer_summary(item: Item) -> str:
     if isinstance(item, KeypointsItem):
-        need = f"{item.need} of {len(item.points)}" if item.need < len(item.points) else "all"
         points = "\n".join(f"• {point[0]}" for point in item.points)
-        return f"A strong answer covers ({need}):\n{points}"
+        return f"{points_heading(item)}\n{points}"
     return item.answer_text()
+
+
+def points_heading(item: KeypointsItem) -> str:
+    """The line above the points: "A strong answer covers 2 of these 3 points:" and the like
+    (bank/limits.py counts its longest form)."""
+    total = len(item.points)
+    if total == 1:
+        return "A strong answer covers this point:"
+    if item.need < total:
+        return f"A strong answer covers {item.need} of these {total} points:"
+    return f"A strong answer covers all {total} of these points:"
 
 
 def marked_points(item: KeypointsItem, missing: tuple[str, ...]) -> str:
     """The strong answer's points, each marked as made or missed by one reply."""
-    need = f"{item.need} of {len(item.points)}" if item.need < len(item.points) else "all"
     lines = [
         f"• {point[0]} (missed)" if point[0] in missing else f"✓ {point[0]}"
         for point in item.points
     ]
-    return f"A strong answer covers ({need}):\n" + "\n".join(lines)
+    return f"{points_heading(item)}\n" + "\n".join(lines)
 
 
 def answer_embed(item: Item, title: str) -> discord.Embed:

@@ -15,7 +15,7 @@ from bank import BankError, load_bank_text
 from bank.loader import MAX_FILE_BYTES, slugify
 from bank.schema import LEVELS, Item, Level
 from bank.validation import BUILTIN_OWNER, id_clashes, owned_ids
-from bank.words import plural
+from bank.words import plural, plural_noun
 from bot import options
 from bot.catalogs import POOL_SETTING
 from bot.checks import admin_only
@@ -109,7 +109,7 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
     @app_commands.command(name="import", description="Add questions from a YAML file")
     @app_commands.describe(
         file="Our bank format or a Red-DiscordBot trivia list (.yaml)",
-        level="The level of a Red list's questions (default intermediate; ours keep their own)",
+        level="Level for a trivia list's questions (default intermediate; our banks set their own)",
     )
     @app_commands.choices(level=[app_commands.Choice(name=lv, value=lv) for lv in LEVELS])
     @admin_only
@@ -136,13 +136,12 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
             raise UserError(f"`{file.filename}` is not UTF-8 text.") from None
         name = slugify(PurePath(file.filename).stem) or "bank"
         if level not in LEVELS:  # the choices keep to LEVELS; a stale client might not
-            raise UserError(f"`level` is one of {', '.join(LEVELS)}.")
+            raise UserError(f"`level` must be one of {', '.join(LEVELS)}.")
         chosen = cast(Level, level)
         items, problems = await self._validate(guild_id, text, file.filename, name, chosen)
         if problems:
             embed = brand_embed(
-                f"{file.filename}: {len(problems)} problem{'s' if len(problems) > 1 else ''}, "
-                "nothing imported",
+                f"{file.filename}: {plural(len(problems), 'problem')}, nothing imported",
                 problem_report(problems),
             )
             await interaction.followup.send(embed=embed, ephemeral=True)
@@ -195,9 +194,10 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
             await self.bot.catalogs.import_bank(guild_id, bank, items, replace=replace)
         except banks.BankClash as clash:
             taken = ", ".join(f"`{i}` (in **{b}**)" for i, b in sorted(clash.owners.items()))
+            ids = f"the {plural_noun(len(clash.owners), 'id')} {taken}" if taken else "an id"
             raise UserError(
-                f"Nothing imported: another bank of this server already uses the id "
-                f"{taken or 'of one of its questions'}. Rename it and import again."
+                f"Nothing imported: another bank of this server already uses {ids} of its "
+                "questions. Rename them and import again."
             ) from None
         except banks.BankExists:
             raise UserError(

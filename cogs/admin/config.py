@@ -56,7 +56,7 @@ class ConfigCog(commands.GroupCog, name="Config", group_name="config"):
             for name, setting in SETTINGS.items()
         ]
         embed = brand_embed("Server settings", "\n".join(lines))
-        embed.set_footer(text="Change one with /config set key value")
+        embed.set_footer(text="Change one with /config set key:<setting> value:<new value>")
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     @app_commands.command(name="set", description="Change a server setting")

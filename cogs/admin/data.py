@@ -44,7 +44,8 @@ DERIVED = {
 
 
 def forgotten_summary(removed: dict[str, int]) -> str:
-    """ "3 answers, 1 report, their points and stats" from rows removed per table."""
+    """ "3 answers, 1 report, their points and stats" from rows removed per table ("" for
+    none)."""
     parts = [plural(removed[t], noun) for t, noun in COUNTED.items() if removed.get(t)]
     for table, words in DERIVED.items():
         if removed.get(table) and words not in parts:
@@ -54,7 +55,7 @@ def forgotten_summary(removed: dict[str, int]) -> str:
     others = sum(n for t, n in removed.items() if t not in COUNTED and t not in DERIVED)
     if others:
         parts.append(f"their name on {plural(others, 'other record')}")
-    return ", ".join(parts) or "there were none"
+    return ", ".join(parts)
 
 
 def to_json_lines(records: list[dict[str, object]]) -> bytes:
@@ -95,11 +96,13 @@ class DataCog(commands.GroupCog, name="Data", group_name="data"):
 
         async def erase(confirmed: discord.Interaction) -> None:
             removed = await privacy.forget_member(self.bot.db, guild_id, member.id)
-            await confirmed.edit_original_response(
-                content=f"Deleted every record of {member.mention} in this server: "
-                f"{forgotten_summary(removed)}.",
-                view=None,
+            summary = forgotten_summary(removed)
+            content = (
+                f"Deleted every record of {member.mention} in this server: {summary}."
+                if summary
+                else f"{member.mention} had no records in this server: nothing to delete."
             )
+            await confirmed.edit_original_response(content=content, view=None)
 
         await Confirm(interaction.user.id, self.bot.clock, erase, "Delete").ask(
             interaction,

@@ -204,7 +204,7 @@ class DailyCog(commands.GroupCog, name="Daily", group_name="daily"):
             refreshed = await queries.get_schedule(self.bot.db, schedule.guild_id)
             reason = refreshed.pause_reason if refreshed else None
             await interaction.followup.send(
-                f"I could not post: {reason or 'see /daily status'}", ephemeral=True
+                f"I could not post: {reason or '`/daily status` shows why'}", ephemeral=True
             )
             return
         await interaction.followup.send(

@@ -119,7 +119,7 @@ async def test_keypoints_quiz_shows_the_points_made_and_missed(d: OfflineDiscord
     assert "reverse process" in (made.value or "")
     model = next(f for f in verdict.embeds[0].fields if f.name == "Answer")
     assert (model.value or "").splitlines() == [
-        "A strong answer covers (2 of 3):",
+        "A strong answer covers 2 of these 3 points:",
         "• adds noise (missed)",
         "✓ learns to denoise",
         "• starts from noise (missed)",
@@ -362,7 +362,7 @@ async def test_question_shows_the_answer_behind_a_spoiler(d: OfflineDiscord) -> 
 
     drawn = await d.slash(alice, "question random", topic="t-long")
     assert "How does a diffusion model generate an image?" in drawn.text
-    assert "||A strong answer covers (2 of 3):\n• adds noise" in drawn.text
+    assert "||A strong answer covers 2 of these 3 points:\n• adds noise" in drawn.text
     wrong_topic = await d.slash(alice, "question random", topic="astrology")
     assert "Unknown topic" in wrong_topic.content
 
