@@ -10,7 +10,8 @@ that VAEs give sharper images"). The order is what tells "VAEs are blurrier than
 The words between may not join or contrast two statements ("and", "but", "while", "than")
 or turn a comparison round ("less", "fewer"): "extractive copies sentences and abstractive
 writes new ones" does not claim that extractive writes them. A negator that is one of the
-claim's own words ("never hallucinates") is the claim itself.
+claim's own words ("never hallucinates") is the claim itself. A claim right after "than"
+or "versus" is the thing compared against, not said: "cheaper than training from scratch".
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ _BETWEEN_STATEMENTS = frozenset(
         "whilst",
     )
 )
+_COMPARED = frozenset({"than", "versus", "vs"})  # "better than X" does not say X
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,14 +66,16 @@ def make_claim(label: str) -> Claim | None:
     return Claim(label, keys, frozenset(keys), frozenset(text.tokens))
 
 
-def stated(claim: Claim, text: Text, lemmas: Text, negations: Negations) -> bool:
-    """Whether the reply (``text``, and as lemma keys ``lemmas``) states the claim."""
+def stated(claim: Claim, text: Text, lemmas: Text, negations: Negations) -> range | None:
+    """Where the reply (``text``, and as lemma keys ``lemmas``) states the claim, or None."""
     if not claim.key_set <= lemmas.token_set:
-        return False
+        return None
     positions, clauses, tokens = lemmas.positions, text.clauses, text.tokens
     for start in positions[claim.keys[0]]:
         end = _end_in_order(claim.keys, positions, start)
         if end is None or clauses[start] != clauses[end - 1]:
+            continue
+        if any(tokens[at] in _COMPARED for at in range(max(start - 2, 0), start)):
             continue
         if any(
             tokens[at] in _BETWEEN_STATEMENTS and tokens[at] not in claim.own
@@ -79,8 +83,8 @@ def stated(claim: Claim, text: Text, lemmas: Text, negations: Negations) -> bool
         ):
             continue
         if not (negations and negations.denies(start, end, claim.own)):
-            return True
-    return False
+            return range(start, end)
+    return None
 
 
 def _end_in_order(keys: tuple[str, ...], positions: dict[str, list[int]], start: int) -> int | None:

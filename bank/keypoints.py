@@ -287,8 +287,16 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
 
 
 def _wrong_claims(state: _Reply, claims: tuple[Claim, ...]) -> list[str]:
+    """The misconceptions the reply states; two said in the same words count once."""
     text, lemmas, negations = state.text, state.lemmas, state.negations
-    return [claim.label for claim in claims if stated(claim, text, lemmas, negations)]
+    wrong: list[str] = []
+    said: set[int] = set()
+    for claim in claims:
+        where = stated(claim, text, lemmas, negations)
+        if where is not None and said.isdisjoint(where):
+            wrong.append(claim.label)
+            said.update(where)
+    return wrong
 
 
 def _candidates(rubric: _Rubric, words: frozenset[str]) -> dict[int, list[int]]:
