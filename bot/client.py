@@ -18,6 +18,7 @@ from discord.ext import commands
 
 from bank import BUILTIN_BANK, load_bank
 from bank.catalog import Catalog
+from bot import checks
 from bot.catalogs import GuildCatalogs
 from bot.clock import Clock, SystemClock
 from bot.config import Settings
@@ -110,6 +111,9 @@ class QuizBot(commands.AutoShardedBot):
         if settings.shard_ids is not None:
             options.setdefault("shard_ids", list(settings.shard_ids))
         options.setdefault("tree_cls", QuizTree)
+        # Server commands unless a command says otherwise (bot.checks.anywhere).
+        options.setdefault("allowed_installs", checks.SERVER_INSTALLS)
+        options.setdefault("allowed_contexts", checks.SERVER_CONTEXTS)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,

@@ -105,6 +105,16 @@ EXPORTS = {
     "ORDER BY user_id, item_id",
 }
 
+# The same, narrowed to one member (a duel is theirs when they sat on either side): composed
+# once from the constants above, never from input.
+MEMBER_EXPORTS = {
+    kind: "SELECT * FROM ("
+    + query
+    + ") WHERE "
+    + (":user IN (challenger_id, opponent_id)" if kind == "duel" else "user_id = :user")
+    for kind, query in EXPORTS.items()
+}
+
 
 async def forget_member(db: Database, guild_id: int, user_id: int) -> dict[str, int]:
     """Delete one member's records from one server, in one transaction; rows per table."""
@@ -118,6 +128,16 @@ async def forget_member(db: Database, guild_id: int, user_id: int) -> dict[str, 
     for forget_cached in CACHED_MEMBER_ROWS:
         forget_cached(db, guild_id, user_id)
     return removed
+
+
+async def export_member_records(db: Database, guild_id: int, user_id: int) -> list[dict[str, Any]]:
+    """One member's records in one scope (a member's own export of their personal record),
+    as :func:`export_records` gives them."""
+    records: list[dict[str, Any]] = []
+    for kind, query in MEMBER_EXPORTS.items():
+        for row in await db.fetchall(query, {"guild": guild_id, "user": user_id}):
+            records.append({"record": kind, **{key: row[key] for key in row.keys()}})  # noqa: SIM118
+    return records
 
 
 async def export_records(db: Database, guild_id: int) -> list[dict[str, Any]]:

@@ -48,11 +48,15 @@ class DirectRoutes:
             raise HttpError(404, 10013, "Unknown User")
         if user.bot:
             raise HttpError(400, 50007, "Cannot send messages to this user")
+        return 200, self.open_dm_with(user).payload()
+
+    def open_dm_with(self, user: FakeUser) -> FakeDM:
+        """The one DM channel between the bot and ``user``, opened on first use."""
         dm = self.dm_with(user.id)
         if dm is None:
             dm = FakeDM(self.world.snowflake(), user)
             self.dms[dm.id] = dm
-        return 200, dm.payload()
+        return dm
 
     def dm_message(self, dm: FakeDM, incoming: Incoming) -> tuple[int, Any]:
         body = incoming.body or {}

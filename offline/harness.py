@@ -16,7 +16,7 @@ from offline.clock import DEFAULT_START, FakeClock
 from offline.failures import IDENTIFY_WAIT, Failures
 from offline.gateway import FakeGatewaySocket, GatewayServer, ShardedGateway
 from offline.http import OfflineHTTPClient, OfflineWebhookAdapter, use_adapter
-from offline.payloads import command_data, interaction_payload
+from offline.payloads import authorize, command_data, context_of, interaction_payload
 from offline.reply import (
     OfflineError,
     Reply,
@@ -67,7 +67,8 @@ class OfflineDiscord(Failures):
     connection, session and RESUME), and the bot, configured with no count, takes the
     recommendation. ``shard_ids=[...]`` makes this bot one process of several: it is configured
     with that count and those shards, and sees only their servers (two such bots on one
-    database file stand for two processes). Faults on demand (:attr:`faults`,
+    database file stand for two processes). ``user_install=False``: the application allows
+    server installs only (members cannot add it to their account). Faults on demand (:attr:`faults`,
     :meth:`global_rate_limit`, :meth:`revoke`, :meth:`delete_channel`, :meth:`delete_message`,
     :meth:`drop_gateway`) come
     from :class:`offline.failures.Failures`.
@@ -84,6 +85,7 @@ class OfflineDiscord(Failures):
         settle_timeout: float = SETTLE_TIMEOUT,
         shard_count: int = 1,
         shard_ids: list[int] | tuple[int, ...] | None = None,
+        user_install: bool = True,
         **config_overrides: Any,
     ) -> None:
         self.db_path = Path(db_path)
@@ -92,6 +94,8 @@ class OfflineDiscord(Failures):
         self.settle_timeout = settle_timeout
         self.clock = FakeClock(start)
         self.world = World(self.clock)
+        if not user_install:  # the operator left "User Install" off in the Developer Portal
+            self.world.install_types = {0}
         self.gateway_mode = gateway
         self.fail_on_errors = fail_on_errors
         self.shard_count = shard_count
@@ -273,6 +277,36 @@ class OfflineDiscord(Failures):
         guild.members[user.id] = member
         return member
 
+    def server_without_bot(self, name: str) -> FakeGuild:
+        """A server that never installed quizbot: the bot knows nothing of it, but a member
+        who added quizbot to their account (:meth:`add_to_account`) can use its
+        user-installable commands there."""
+        guild = self.world.add_guild(name, with_bot=False)
+        self.world.add_channel(guild, "general")
+        return guild
+
+    def add_to_account(self, member: FakeMember | FakeUser) -> None:
+        """The member adds quizbot to their own account (a user install, "Add to My Apps")."""
+        self.world.user_installs.add(member.id)
+
+    def dm(self, member: FakeMember | FakeUser) -> FakeChannel:
+        """The DM between the member and the bot (``in_channel=`` of :meth:`slash`): Discord
+        has one, the same channel the bot's own DMs to them go to."""
+        user = member.user if isinstance(member, FakeMember) else member
+        dm = self.rest.open_dm_with(user)
+        channel = self.world.channels.get(dm.id)
+        if channel is None:
+            channel = self.world.add_private_channel([user, self.world.bot_user], channel_id=dm.id)
+        return channel
+
+    def private_channel(
+        self, member: FakeMember | FakeUser, *others: FakeMember | FakeUser, name: str = ""
+    ) -> FakeChannel:
+        """A DM between members (one other) or a group DM (more), where the bot is not: only
+        a member's own install of quizbot works there."""
+        people = [m.user if isinstance(m, FakeMember) else m for m in (member, *others)]
+        return self.world.add_private_channel(people, name=name or "group")
+
     def role(self, name: str, guild: FakeGuild | None = None, permissions: int = 0) -> FakeRole:
         guild = guild or self.guild
         known = any(r.name == name for r in guild.roles.values())
@@ -329,7 +363,7 @@ class OfflineDiscord(Failures):
         return (guild_id >> 22) % self.shard_count
 
     def guilds_of_shard(self, shard_id: int) -> list[FakeGuild]:
-        return [g for g in self.world.guilds.values() if self.shard_of(g) == shard_id]
+        return [g for g in self.world.guilds.values() if g.has_bot and self.shard_of(g) == shard_id]
 
     def owns(self, guild: FakeGuild | int) -> bool:
         """Whether this bot (process) runs the shard of ``guild``."""
@@ -360,9 +394,17 @@ class OfflineDiscord(Failures):
         in_channel: FakeChannel | None = None,
         **options: Any,
     ) -> Reply:
-        """Run ``/command`` (``"group sub"`` for subcommands) with options as keywords."""
-        data = command_data(self.world, self.bot.tree, command, member, options)
-        return await self._interact(member, 2, data, in_channel)
+        """Run ``/command`` (``"group sub"`` for subcommands) with options as keywords.
+
+        ``in_channel`` may be a server's channel (default: the member's server's first), a
+        server without the bot's, :meth:`dm` or :meth:`private_channel`; Discord's rules for
+        where a command is offered apply (:func:`offline.payloads.authorize`)."""
+        channel = in_channel or default_channel(member.guild)
+        context, owners = authorize(self.world, self._registered(command), member, channel)
+        data = command_data(
+            self.world, self.bot.tree, command, member, options, guild_id=self._data_guild(channel)
+        )
+        return await self._interact(member, 2, data, channel, context=context, owners=owners)
 
     async def autocomplete(
         self,
@@ -375,8 +417,13 @@ class OfflineDiscord(Failures):
         **options: Any,
     ) -> list[dict[str, Any]]:
         """The choices the member is offered while typing option ``focused``."""
-        data = command_data(self.world, self.bot.tree, command, member, options, focused=focused)
-        reply = await self._interact(member, 4, data, in_channel)
+        channel = in_channel or default_channel(member.guild)
+        context, owners = authorize(self.world, self._registered(command), member, channel)
+        data = command_data(
+            self.world, self.bot.tree, command, member, options, focused=focused,
+            guild_id=self._data_guild(channel),
+        )  # fmt: skip
+        reply = await self._interact(member, 4, data, channel, context=context, owners=owners)
         return reply.choices
 
     async def click(
@@ -415,7 +462,10 @@ class OfflineDiscord(Failures):
             raise OfflineError(f"the modal has no field(s) {sorted(unused)}")
         data = {"custom_id": modal["custom_id"], "components": rows}
         source = response.interaction
-        return await self._interact(member, 5, data, source.channel, source.message)
+        return await self._interact(
+            member, 5, data, source.channel, source.message,
+            context=source.context, owners=source.owners,
+        )  # fmt: skip
 
     async def say(self, member: FakeMember, channel: FakeChannel, text: str) -> FakeMessage:
         message = self.world.add_message(channel, member.user, content=text)
@@ -450,15 +500,25 @@ class OfflineDiscord(Failures):
         data: dict[str, Any],
         channel: FakeChannel | None,
         message: FakeMessage | None = None,
+        *,
+        context: int | None = None,
+        owners: dict[str, str] | None = None,
     ) -> Reply:
         if self.bot is None:
             raise OfflineError("the bot is not running")
-        if not self.owns(member.guild):
+        channel = channel or default_channel(member.guild)
+        if channel.is_private:
+            if 0 not in self.shard_ids:
+                raise OfflineError(
+                    f"DMs go to shard 0, which this bot does not run ({self.shard_ids})"
+                )
+        elif not self.owns(channel.guild):
             raise OfflineError(
-                f"{member.guild.name} is on shard {self.shard_of(member.guild)}, which this "
+                f"{channel.guild.name} is on shard {self.shard_of(channel.guild)}, which this "
                 f"bot does not run (its shards: {self.shard_ids})"
             )
-        channel = channel or default_channel(member.guild)
+        if context is None or owners is None:
+            context, owners = self._origin(message, channel)
         interaction = FakeInteraction(
             id=self.world.snowflake(),
             token=self.world.token(),
@@ -468,11 +528,44 @@ class OfflineDiscord(Failures):
             created_at=self.clock.time(),
             dispatched_at=time.perf_counter(),
             message=message,
+            context=context,
+            owners=owners,
         )
         self.world.interactions[interaction.id] = interaction
         self._dispatch("INTERACTION_CREATE", interaction_payload(self.world, interaction, data))
         await self.settle()
         return Reply(interaction)
+
+    def _registered(self, command: str) -> dict[str, Any]:
+        """The top-level command as Discord knows it: as last registered globally, else as
+        the bot's tree would register it."""
+        name = command.strip().lstrip("/").split()[0]
+        for entry in self.world.commands.get(None) or []:
+            if entry.get("name") == name:
+                return entry
+        found = self.bot.tree.get_command(name)
+        if found is None:
+            raise OfflineError(f"no slash command /{name}")
+        payload: dict[str, Any] = found.to_dict(self.bot.tree)
+        return payload
+
+    @staticmethod
+    def _data_guild(channel: FakeChannel) -> int | None:
+        # data.guild_id: the server of a command used there; a user install's command used
+        # in a server without the bot is a global one, as in a DM.
+        return None if channel.is_private or not channel.guild.has_bot else channel.guild.id
+
+    def _origin(
+        self, message: FakeMessage | None, channel: FakeChannel
+    ) -> tuple[int, dict[str, str]]:
+        """A component or modal interaction carries the context and installs of the command
+        that made its message (by default: the server's install, where the channel is)."""
+        source = self.world.interactions.get(message.interaction_id or 0) if message else None
+        if source is not None:
+            return source.context, dict(source.owners)
+        if channel.is_private or not channel.guild.has_bot:
+            return context_of(self.world, channel), {}
+        return 0, {"0": str(channel.guild.id)}
 
     def _dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send an event on the shard of its server (DMs go to shard 0, as on Discord); an

@@ -124,16 +124,23 @@ class FakeMember:
         return data
 
 
+DM, GROUP_DM = 1, 3  # channel types outside any server
+
+
 @dataclass
 class FakeChannel:
+    """A server's channel or thread; or, with type DM or GROUP_DM, a private channel (its
+    ``guild`` is then :attr:`World.private`, which is no server)."""
+
     id: int
     guild: FakeGuild
     name: str
-    type: int = 0  # 0 text, 11 public thread
+    type: int = 0  # 0 text, 11 public thread, 1 DM, 3 group DM
     parent_id: int | None = None
     # target id -> (allow, deny); the target is a role or a member
     overwrites: dict[int, tuple[int, int]] = field(default_factory=dict)
     deleted: bool = False
+    recipients: list[FakeUser] = field(default_factory=list)  # a private channel's people
 
     @property
     def mention(self) -> str:
@@ -143,7 +150,25 @@ class FakeChannel:
     def is_thread(self) -> bool:
         return self.type in (10, 11, 12)
 
+    @property
+    def is_private(self) -> bool:
+        return self.type in (DM, GROUP_DM)
+
+    def with_bot(self, bot: FakeUser) -> bool:
+        """A DM between this bot and a member (an interaction there has context BOT_DM)."""
+        return self.type == DM and any(u.id == bot.id for u in self.recipients)
+
     def payload(self) -> dict[str, Any]:
+        if self.is_private:
+            private: dict[str, Any] = {
+                "id": str(self.id),
+                "type": self.type,
+                "recipients": [u.payload() for u in self.recipients],
+                "last_message_id": None,
+            }
+            if self.type == GROUP_DM:
+                private.update(name=self.name, owner_id=str(self.recipients[0].id), icon=None)
+            return private
         data: dict[str, Any] = {
             "id": str(self.id),
             "type": self.type,
@@ -184,6 +209,7 @@ class FakeGuild:
     name: str
     world: World
     owner_id: int
+    has_bot: bool = True  # False: a server that never installed quizbot (a user install's)
     roles: dict[int, FakeRole] = field(default_factory=dict)
     channels: dict[int, FakeChannel] = field(default_factory=dict)
     members: dict[int, FakeMember] = field(default_factory=dict)
@@ -224,6 +250,11 @@ class FakeGuild:
             "nsfw_level": 0,
             "joined_at": iso(self.world.clock.time()),
         }
+
+    def permissions_of_everyone(self, channel: FakeChannel) -> int:
+        """What @everyone may do in ``channel`` (its role, then the channel's overwrite)."""
+        allow, deny = channel.overwrites.get(self.id, (0, 0))
+        return (self.everyone.permissions & ~deny) | allow
 
     def permissions(self, member: FakeMember, channel: FakeChannel | None = None) -> int:
         """Discord's permission algorithm: roles, then channel overwrites."""
@@ -331,7 +362,6 @@ class FakeMessage:
         data: dict[str, Any] = {
             "id": str(self.id),
             "channel_id": str(self.channel.id),
-            "guild_id": str(self.channel.guild.id),
             "author": self.author.payload(),
             "content": self.content,
             "timestamp": iso(world.snowflake_time(self.id)),
@@ -347,12 +377,15 @@ class FakeMessage:
             "type": self.type,
             "flags": self.flags,
         }
+        if not self.channel.is_private:
+            data["guild_id"] = str(self.channel.guild.id)
         if self.reference_id:
             data["message_reference"] = {
                 "message_id": str(self.reference_id),
                 "channel_id": str(self.channel.id),
-                "guild_id": str(self.channel.guild.id),
             }
+            if not self.channel.is_private:
+                data["message_reference"]["guild_id"] = str(self.channel.guild.id)
         if self.interaction_id:
             data["application_id"] = str(world.application_id)
             data["webhook_id"] = str(world.application_id)
@@ -377,6 +410,10 @@ class FakeInteraction:
     choices: list[dict[str, Any]] | None = None
     followups: list[FakeMessage] = field(default_factory=list)
     ack_latency: float | None = None
+    # Where it came from (0 guild, 1 DM with the bot, 2 another private channel) and which
+    # installs authorized it: {"0": server id, or "0" in a DM with the bot; "1": user id}.
+    context: int = 0
+    owners: dict[str, str] = field(default_factory=dict)
 
 
 class World:
@@ -396,6 +433,12 @@ class World:
         self.interactions: dict[int, FakeInteraction] = {}
         self.attachments: dict[str, FakeAttachment] = {}  # by URL
         self.commands: dict[int | None, list[dict[str, Any]]] = {}  # guild id (None: global)
+        # The installation contexts enabled for the app in the Developer Portal (0 server,
+        # 1 user), and the users who added the app to their account.
+        self.install_types: set[int] = {0, 1}
+        self.user_installs: set[int] = set()
+        # Holds DMs and group DMs: not a server, never sent to the bot, no members or roles.
+        self.private = FakeGuild(0, "(private channels)", self, owner_id=0, has_bot=False)
 
     def snowflake(self) -> int:
         """Ids that encode the fake time, as Discord's do (discord.py reads created_at)."""
@@ -409,20 +452,35 @@ class World:
     def token(self) -> str:
         return secrets.token_urlsafe(24)
 
-    def add_guild(self, name: str) -> FakeGuild:
+    def add_guild(self, name: str, *, with_bot: bool = True) -> FakeGuild:
+        """A server; ``with_bot=False``: one that never installed quizbot (its members may
+        still use quizbot's user-installable commands there)."""
         # Real servers were created at different moments, and the shard of a server is its
         # id's creation time (in ms) modulo the shard count: the n-th server is dated n ms
         # earlier, so that servers spread over shards as they do on Discord.
         guild_id = self.snowflake() - (len(self.guilds) << 22)
-        guild = FakeGuild(guild_id, name, self, owner_id=self.owner.id)
+        guild = FakeGuild(guild_id, name, self, owner_id=self.owner.id, has_bot=with_bot)
         guild.roles[guild.id] = FakeRole(guild.id, "@everyone", EVERYONE_PERMISSIONS)
-        bot_role = FakeRole(self.snowflake(), "quizbot", BOT_PERMISSIONS, position=1)
-        guild.roles[bot_role.id] = bot_role
-        guild.members[self.bot_user.id] = FakeMember(
-            self.bot_user, guild, [bot_role.id], self.clock.time()
-        )
+        if with_bot:
+            bot_role = FakeRole(self.snowflake(), "quizbot", BOT_PERMISSIONS, position=1)
+            guild.roles[bot_role.id] = bot_role
+            guild.members[self.bot_user.id] = FakeMember(
+                self.bot_user, guild, [bot_role.id], self.clock.time()
+            )
         self.guilds[guild.id] = guild
         return guild
+
+    def add_private_channel(
+        self, recipients: list[FakeUser], *, channel_id: int | None = None, name: str = ""
+    ) -> FakeChannel:
+        """A DM (two people) or a group DM (more), outside any server."""
+        kind = DM if len(recipients) == 2 else GROUP_DM
+        channel = FakeChannel(
+            channel_id or self.snowflake(), self.private, name, type=kind, recipients=recipients
+        )
+        self.private.channels[channel.id] = channel
+        self.channels[channel.id] = channel
+        return channel
 
     def add_role(self, guild: FakeGuild, name: str, permissions: int = 0) -> FakeRole:
         for role in guild.roles.values():

@@ -12,10 +12,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bank.words import plural
+from bot import checks
+from bot.errors import UserError
 from bot.ui.embeds import brand_embed
 from bot.ui.paginator import Paginator
 from cogs import rating as glicko
-from cogs.leaderboard import board_card, boards, cards
+from cogs.leaderboard import board_card, boards, cards, personal
 from db import duels, stats
 from db.database import Database
 from db.members import display_names
@@ -181,16 +183,21 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
     # -- /stats -----------------------------------------------------------------------------------
 
     @app_commands.command(name="stats", description="Your (or a member's) results and card")
-    @app_commands.guild_only()
+    @checks.anywhere
     async def stats(
         self, interaction: discord.Interaction, member: discord.Member | None = None
     ) -> None:
-        assert interaction.guild is not None
+        guild_id = checks.record_scope(interaction)
+        own_record = guild_id == checks.PERSONAL_SCOPE
+        if own_record and member is not None and member.id != interaction.user.id:
+            raise UserError(
+                "A personal record is its owner's alone: ask them, or compare stats in a "
+                "server you share."
+            )
         # Acknowledged first ("quizbot is thinking..."): the reads and the card can take longer
         # than Discord's 3 s on a cold process or a busy machine; the card follows in place.
         await interaction.response.defer(ephemeral=True, thinking=True)
         target = member or interaction.user
-        guild_id = interaction.guild.id
         zone = await self._zone(guild_id)
         now = self.bot.clock.now()
         today = now.astimezone(zone).date()
@@ -215,6 +222,9 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
             else None
         )
 
+        if own_record:  # practice only: points, streaks and ratings belong to servers
+            name = target.display_name
+            return await personal.send_stats(self.bot, interaction, name, data, today)
         embed = brand_embed(f"{target.display_name}: stats")
         accuracy = f"{data.correct / data.answers:.0%}" if data.answers else "–"
         embed.add_field(name="Points", value=str(data.points))

@@ -1,4 +1,8 @@
-"""/quiz, /review and /question commands, and the review card every answer anywhere makes."""
+"""/quiz, /review, /question and /mydata, and the review card every answer anywhere makes.
+
+They work wherever quizbot is installed (bot.checks.anywhere): in a server that installed it, on
+that server's record and bank; elsewhere (DMs, servers without the bot, for a member who added
+quizbot to their account) on the member's personal record, with the built-in bank."""
 
 from __future__ import annotations
 
@@ -12,11 +16,12 @@ from discord import app_commands
 from discord.ext import commands
 
 from bank.schema import LEVELS, Item
-from bot import options, search
+from bot import checks, options, search
 from bot.errors import UserError, send_ephemeral
 from bot.events import ItemAnswered
 from bot.ui import answer, targets
 from bot.ui.embeds import truncate
+from cogs.practice import personal
 from cogs.practice import review as spaced
 from cogs.practice import session as rules
 from cogs.practice.embeds import lookup_screen, plural
@@ -36,7 +41,20 @@ class PracticeCog(commands.Cog, name="Practice"):
     """Private practice and spaced-repetition review."""
 
     question = app_commands.Group(
-        name="question", description="Look up a question from the bank", guild_only=True
+        name="question",
+        description="Look up a question from the bank",
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        allowed_contexts=app_commands.AppCommandContext(
+            guild=True, dm_channel=True, private_channel=True
+        ),
+    )
+    mydata = app_commands.Group(
+        name="mydata",
+        description="Your personal record: practice outside servers that installed quizbot",
+        allowed_installs=app_commands.AppInstallationType(guild=True, user=True),
+        allowed_contexts=app_commands.AppCommandContext(
+            guild=True, dm_channel=True, private_channel=True
+        ),
     )
 
     def __init__(self, bot: QuizBot) -> None:
@@ -69,7 +87,7 @@ class PracticeCog(commands.Cog, name="Practice"):
         count=f"How many questions (1-{rules.MAX_QUESTIONS}, default {rules.DEFAULT_QUESTIONS})",
     )
     @app_commands.choices(level=[app_commands.Choice(name=lv, value=lv) for lv in LEVELS])
-    @app_commands.guild_only()
+    @checks.anywhere
     async def quiz(
         self,
         interaction: discord.Interaction,
@@ -77,8 +95,7 @@ class PracticeCog(commands.Cog, name="Practice"):
         level: str | None = None,
         count: app_commands.Range[int, 1, rules.MAX_QUESTIONS] = rules.DEFAULT_QUESTIONS,
     ) -> None:
-        assert interaction.guild is not None
-        guild_id, user_id = interaction.guild.id, interaction.user.id
+        guild_id, user_id = checks.record_scope(interaction), interaction.user.id
         catalog = await self.bot.catalogs.usable(guild_id)
         if topic is not None:
             options.check_topics([topic], catalog.topics())
@@ -100,21 +117,20 @@ class PracticeCog(commands.Cog, name="Practice"):
         if len(item_ids) < count:
             matches = "matches" if len(item_ids) == 1 else "match"
             note = f"Only {plural(len(item_ids), 'question')} {matches}: here they are."
-        await self.play.start(interaction, "quiz", item_ids, note)
+        labelled = personal.note(guild_id, note)
+        await self.play.start(interaction, guild_id, "quiz", item_ids, labelled)
 
     @quiz.autocomplete("topic")
     async def topic_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        assert interaction.guild is not None
-        topics = (await self.bot.catalogs.usable(interaction.guild.id)).topics()
+        topics = (await self.bot.catalogs.usable(checks.record_scope(interaction))).topics()
         return options.choices((t, t) for t in options.matching_topics(topics, current))
 
     @app_commands.command(name="review", description="Your due review cards, one at a time")
-    @app_commands.guild_only()
+    @checks.anywhere
     async def review_cards(self, interaction: discord.Interaction) -> None:
-        assert interaction.guild is not None
-        guild_id, user_id = interaction.guild.id, interaction.user.id
+        guild_id, user_id = checks.record_scope(interaction), interaction.user.id
         queue = await self.play.queue(guild_id, user_id)
         if not queue.ready:
             await send_ephemeral(interaction, await self.play.nothing_due(guild_id, user_id, queue))
@@ -122,15 +138,16 @@ class PracticeCog(commands.Cog, name="Practice"):
         note = f"**{plural(len(queue.ready), 'card')}** due now."
         if len(queue.ready) > rules.MAX_REVIEW_CARDS:
             note += f" This sitting takes the {rules.MAX_REVIEW_CARDS} most overdue."
-        await self.play.start(interaction, "review", queue.ready[: rules.MAX_REVIEW_CARDS], note)
+        picked = queue.ready[: rules.MAX_REVIEW_CARDS]
+        labelled = personal.note(guild_id, note)
+        await self.play.start(interaction, guild_id, "review", picked, labelled)
 
     # -- /question -------------------------------------------------------------------------------
 
     @question.command(name="search", description="Find a question; its answer stays hidden")
     @app_commands.describe(text="Words from the question: pick a suggestion, or just send them")
     async def question_search(self, interaction: discord.Interaction, text: str) -> None:
-        assert interaction.guild is not None
-        catalog = await self.bot.catalogs.usable(interaction.guild.id)
+        catalog = await self.bot.catalogs.usable(checks.record_scope(interaction))
         in_play = await queries.items_in_play(self.bot.db)
         item = catalog.get(text.strip())
         if item is not None:
@@ -162,10 +179,9 @@ class PracticeCog(commands.Cog, name="Practice"):
     async def search_autocomplete(
         self, interaction: discord.Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        assert interaction.guild is not None
         if not search.bounded(current):
             return []
-        catalog = await self.bot.catalogs.usable(interaction.guild.id)
+        catalog = await self.bot.catalogs.usable(checks.record_scope(interaction))
         in_play = await queries.items_in_play(self.bot.db)
         found = await search.search(catalog, current, self.bot.run_blocking, exclude=in_play)
         return options.choices((q.prompt, q.item_id) for q in found)
@@ -175,8 +191,7 @@ class PracticeCog(commands.Cog, name="Practice"):
     async def question_random(
         self, interaction: discord.Interaction, topic: str | None = None
     ) -> None:
-        assert interaction.guild is not None
-        catalog = await self.bot.catalogs.usable(interaction.guild.id)
+        catalog = await self.bot.catalogs.usable(checks.record_scope(interaction))
         if topic is not None:
             options.check_topics([topic], catalog.topics())
         in_play = await queries.items_in_play(self.bot.db)
@@ -195,6 +210,18 @@ class PracticeCog(commands.Cog, name="Practice"):
     async def _show_lookup(
         self, interaction: discord.Interaction, item: Item, note: str | None = None
     ) -> None:
+        # Reports go to a server's admins: none hears them on the personal record.
+        view = lookup_view(item, reportable=not checks.is_personal(interaction))
         await interaction.response.send_message(
-            content=note, embed=lookup_screen(item), view=lookup_view(item), ephemeral=True
+            content=note, embed=lookup_screen(item), view=view, ephemeral=True
         )
+
+    # -- /mydata: the personal record's export and erasure ---------------------------------------
+
+    @mydata.command(name="export", description="Download your personal record (JSON Lines)")
+    async def mydata_export(self, interaction: discord.Interaction) -> None:
+        await personal.export(self.bot, interaction)
+
+    @mydata.command(name="forget", description="Delete your personal record")
+    async def mydata_forget(self, interaction: discord.Interaction) -> None:
+        await personal.forget(self.bot, interaction)

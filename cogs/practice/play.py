@@ -10,6 +10,7 @@ import discord
 
 from bank import grade
 from bank.schema import Item
+from bot.checks import PERSONAL_SCOPE
 from bot.errors import UserError
 from bot.events import ITEM_ANSWERED, ItemAnswered
 from bot.ui.answer import AnswerForm, AnswerKey
@@ -68,6 +69,13 @@ class PracticePlay:
 
     async def nothing_due(self, guild_id: int, user_id: int, queue: ReviewQueue) -> str:
         if not await queries.card_count(self.bot.db, guild_id, user_id):
+            if guild_id == PERSONAL_SCOPE:
+                return (
+                    "No review cards on your personal record yet. Every question you answer "
+                    "with `/quiz` here becomes one, and `/review` brings each back when you are "
+                    "about to forget it. (Cards from a server's daily posts and duels stay in "
+                    "that server: run `/review` there.)"
+                )
             return (
                 "No review cards yet. Every question you answer (daily posts, duels, `/quiz`) "
                 "becomes one, and `/review` brings each back when you are about to forget it."
@@ -87,13 +95,18 @@ class PracticePlay:
     # -- one question after another ------------------------------------------------------------
 
     async def start(
-        self, interaction: discord.Interaction, mode: str, item_ids: list[str], note: str | None
+        self,
+        interaction: discord.Interaction,
+        guild_id: int,
+        mode: str,
+        item_ids: list[str],
+        note: str | None,
     ) -> None:
-        """Open a sitting and show its first question in a new private message."""
-        assert interaction.guild is not None
+        """Open a sitting on ``guild_id``'s record (a server's, or the personal scope) and show
+        its first question in a new private message."""
         now = self.bot.clock.time()
         session = await queries.create_session(
-            self.bot.db, guild_id=interaction.guild.id, user_id=interaction.user.id, mode=mode,
+            self.bot.db, guild_id=guild_id, user_id=interaction.user.id, mode=mode,
             item_ids=item_ids, now=now, forget_before=now - rules.SESSION_LIFETIME,
         )  # fmt: skip
         await self._show_question(interaction, session, note=note)
@@ -215,7 +228,10 @@ class PracticePlay:
             seconds=seconds,
         )  # fmt: skip
         last = position + 1 >= total
-        view = verdict_view(session.session_id, position, last=last, item_id=item.id)
+        view = verdict_view(
+            session.session_id, position, last=last, item_id=item.id,
+            reportable=session.guild_id != PERSONAL_SCOPE,
+        )  # fmt: skip
         await interaction.response.edit_message(content=None, embed=embed, view=view)
 
     async def next_question(

@@ -124,16 +124,21 @@ def waiting_view(session_id: int, position: int) -> discord.ui.View:
     return view
 
 
-def verdict_view(session_id: int, position: int, *, last: bool, item_id: str) -> discord.ui.View:
+def verdict_view(
+    session_id: int, position: int, *, last: bool, item_id: str, reportable: bool = True
+) -> discord.ui.View:
+    """``reportable``: a server's admins read reports; the personal record has none."""
     view = discord.ui.View(timeout=None)
     view.add_item(NextButton(session_id, position, last=last))
     if not last:
         view.add_item(EndButton(session_id))
-    view.add_item(ReportButton(item_id))
+    if reportable:
+        view.add_item(ReportButton(item_id))
     return view
 
 
-def lookup_view(item: Item) -> discord.ui.View:
+def lookup_view(item: Item, *, reportable: bool = True) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ReportButton(item.id))
+    if reportable:
+        view.add_item(ReportButton(item.id))
     return view
