@@ -80,7 +80,8 @@ WORDS = {
     "answer": "answer TEXT: fill and send the form a button opened (its first text box)",
     "as": 'as NAME [--admin]: act as another member (created on first use; "Two Words" quoted)',
     "in": "in #CHANNEL: act in another channel or thread (created on first use)",
-    "wait": "wait 30s | 5m | 2h | 1d: move the fake clock; scheduled posts and timers run",
+    "wait": "wait 30s | 5m | 2h | 1d: jump the fake clock ahead (at the prompt it also runs "
+    "with real time); scheduled posts and timers run",
     "help": "this list (the bot's own commands: /help)",
     "quit": "leave (Ctrl-D and Ctrl-C too)",
 }
