@@ -16,6 +16,7 @@ and to replies alike, so only consistency matters:
    "prediction" -> "predict"), -ment ("alignment" -> "align") and -val ("retrieval" ->
    "retrieve"). A derived base is only taken when the dictionary knows it.
 
+Clipped words people type ("info", "docs", "params", "temp") get the key of the full word.
 The key is then folded by ``bank.normalize.stem`` so that words the dictionary does not know
 ("loras") meet their singular as they always did. Keys are cached: a reply's words cost one
 dictionary lookup each after the first time they are seen.
@@ -161,7 +162,29 @@ def _first_known(word: str, *candidates: str) -> str:
     return word
 
 
+# Clipped words people type for the full one ("extra info", "the docs", "lots of params").
+_CLIPPED = {
+    "info": "information",
+    "doc": "document",
+    "docs": "documents",
+    "pic": "picture",
+    "pics": "pictures",
+    "param": "parameter",
+    "params": "parameters",
+    "temp": "temperature",
+    "config": "configuration",
+    "repo": "repository",
+    "repos": "repositories",
+    "app": "application",
+    "apps": "applications",
+    "stats": "statistics",
+    "prob": "probability",
+    "probs": "probabilities",
+}
+
+
 def _key(word: str) -> str:
+    word = _CLIPPED.get(word, word)
     if len(word) <= 3 or not word.isalpha():
         return stem(word)
     return stem(_derivation(_inflection(word)))

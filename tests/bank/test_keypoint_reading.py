@@ -86,6 +86,11 @@ def test_word_forms_earn_the_point() -> None:
     assert result.matched == ("quantization", "KV cache", "debug")
 
 
+def test_clipped_words_are_the_full_word() -> None:
+    item = keypoints([["extra information"], ["documents"]], need=2)
+    assert grade(item, "You give it extra info, for example from the docs.").correct
+
+
 def test_word_order_and_forms_together() -> None:
     item = keypoints([["weight quantization"]], need=1)
     assert grade(item, "It works by quantizing the weights to int8.").correct
