@@ -59,7 +59,8 @@ class DuelCardData:
     title: str  # "alice wins", "Draw", ...
     subtitle: str
     players: tuple[Player, Player]  # challenger, opponent
-    rounds: list[tuple[RoundAnswer | None, RoundAnswer | None]]  # every round, played or not
+    rounds: list[tuple[RoundAnswer | None, RoundAnswer | None]]  # the rounds played
+    planned: int = 0  # rounds the duel was set to last (more than played: it ended early)
 
 
 def render_duel(data: DuelCardData) -> bytes:
@@ -73,7 +74,7 @@ def _draw(figure: Figure, data: DuelCardData) -> None:
     gap = 0.2
     width = (kit.WIDTH_IN - 2 * MARGIN - gap) / 2
     for index, player in enumerate(data.players):
-        answers = [pair[index] for pair in data.rounds]
+        answers = [pair[index] for pair in data.rounds]  # None: no answer
         _panel(place, MARGIN + index * (width + gap), HEADER, width, player, answers,
                COLOURS[index])  # fmt: skip
     top = HEADER + PANEL_HEIGHT + 0.2
@@ -82,7 +83,7 @@ def _draw(figure: Figure, data: DuelCardData) -> None:
                colour=kit.MUTED, ha="right")  # fmt: skip
     top += CHART_TITLE
     axes = place.axes(MARGIN + 0.5, top, kit.WIDTH_IN - MARGIN, top + CHART)
-    _chart(axes, data.rounds)
+    _chart(axes, data.rounds, max(data.planned, len(data.rounds)))
 
 
 def _panel(place: kit.Placer, x: float, y: float, width: float, player: Player,
@@ -98,7 +99,7 @@ def _panel(place: kit.Placer, x: float, y: float, width: float, player: Player,
     right = sum(1 for a in answered if a.correct)
     if answered:
         average = sum(a.seconds for a in answered) / len(answered)
-        speed = f"{right} of {len(answers)} right · {average:.1f} s a reply"
+        speed = f"{right} of {len(answers)} right · avg {average:.1f} s"
     else:
         speed = "no answers"
     place.text(x + 0.2, y + 0.94, speed, size=11)
@@ -109,11 +110,13 @@ def _rating(player: Player) -> str:
     if player.change is None or player.rating_after is None:
         return "Rating unchanged"
     before = player.rating_after - player.change
-    arrow = "▲" if player.change > 0 else "▼" if player.change < 0 else "="
-    return f"Rating {before:.0f} → {player.rating_after:.0f} ({arrow} {player.change:+.0f})"
+    return f"Rating {before:.0f} → {player.rating_after:.0f} ({player.change:+.0f})"
 
 
-def _chart(axes: Axes, rounds: list[tuple[RoundAnswer | None, RoundAnswer | None]]) -> None:
+def _chart(
+    axes: Axes, rounds: list[tuple[RoundAnswer | None, RoundAnswer | None]], planned: int
+) -> None:
+    """Grouped bars per round played; rounds the duel never reached stay empty."""
     from matplotlib.ticker import FixedLocator
 
     width = 0.36
@@ -128,10 +131,10 @@ def _chart(axes: Axes, rounds: list[tuple[RoundAnswer | None, RoundAnswer | None
                 mark = "–" if answer is None else "✗"
                 axes.text(x, 25, mark, color=COLOURS[index], fontsize=12, fontweight="bold",
                           ha="center", va="bottom")  # fmt: skip
-    axes.set_xlim(0.4, len(rounds) + 0.6)
+    axes.set_xlim(0.4, planned + 0.6)
     axes.set_ylim(0, 1000 * 1.04)
     axes.yaxis.set_major_locator(FixedLocator([0, 500, 1000]))
-    axes.set_xticks(range(1, len(rounds) + 1))
+    axes.set_xticks(range(1, planned + 1))
     axes.set_xlabel("round", color=kit.MUTED, fontsize=11, labelpad=2)
     axes.set_ylabel("points", color=kit.MUTED, fontsize=11, labelpad=4)
     axes.tick_params(colors=kit.MUTED, labelsize=11, length=3, color=kit.GRID)
@@ -173,10 +176,10 @@ async def card_data(bot: QuizBot, duel_id: int) -> DuelCardData | None:
         players.append(Player(user_id, names.get(user_id, "a player"), score,
                               row.rating if row else None, change))  # fmt: skip
     by_round = {(a.round, a.user_id): RoundAnswer(a.points, a.correct, a.seconds) for a in answers}
-    rounds = [
-        (by_round.get((n, ids[0])), by_round.get((n, ids[1]))) for n in range(1, duel.rounds + 1)
-    ]
-    return DuelCardData(_title(duel, names), _subtitle(duel), (players[0], players[1]), rounds)
+    played = range(1, duel.current_round + 1)  # a forfeit ends the duel in its current round
+    rounds = [(by_round.get((n, ids[0])), by_round.get((n, ids[1]))) for n in played]
+    title, subtitle = _title(duel, names), _subtitle(duel)
+    return DuelCardData(title, subtitle, (players[0], players[1]), rounds, duel.rounds)
 
 
 def _title(duel: queries.DuelRow, names: dict[int, str]) -> str:

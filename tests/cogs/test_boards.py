@@ -57,4 +57,4 @@ def test_card_is_a_png_of_the_expected_size() -> None:
         2026, 1, 1).date())))  # fmt: skip
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-    assert (width, height) == (800, 500)
+    assert width == 1200 and height < width  # full width, landscape (tests/cogs/test_cards.py)
