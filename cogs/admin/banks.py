@@ -82,7 +82,8 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
             + f", imported <t:{int(b.imported_at)}:R> by <@{b.imported_by}>"
             for b in custom
         ]
-        for index, chunk in enumerate(chunk_lines(lines or ["none yet: `/bank import`"], 1024)):
+        lines = lines or ["None yet: `/bank import` adds one."]
+        for index, chunk in enumerate(chunk_lines(lines, 1024)):
             embed.add_field(name="Imported" if index == 0 else "Imported (more)", value=chunk,
                             inline=False)  # fmt: skip
         shadowed = await self.bot.catalogs.shadowed(guild_id)
@@ -92,8 +93,8 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
                 value=", ".join(f"`{i}`" for i in shadowed)[:1024],
                 inline=False,
             )
-        embed.add_field(name="Used for daily posts and duels", value=", ".join(pool)[:1024],
-                        inline=False)  # fmt: skip
+        embed.add_field(name="Used for daily posts and duels",
+                        value=", ".join(pool)[:1024] or "none", inline=False)  # fmt: skip
         await interaction.response.send_message(embed=embed, ephemeral=True)
 
     async def _authors(self, guild_id: int) -> dict[str, str]:
@@ -272,7 +273,8 @@ class BankCog(commands.GroupCog, name="Bank", group_name="bank"):
         _, left_out = options.topics_in_use(daily_topics, chosen or known)
         if left_out:
             raise UserError(truncate(
-                f"Daily posts are set to the topics {', '.join(daily_topics)} (`/daily setup` "
+                f"Daily posts are set to the {plural_noun(len(daily_topics), 'topic')} "
+                f"{', '.join(daily_topics)} (`/daily setup` "
                 f"or `/config daily_topics`); this pool would leave out "
                 f"{', '.join(left_out)}. Include {'it' if len(left_out) == 1 else 'them'}, or "
                 "change `daily_topics` first with `/config set daily_topics`.",

@@ -74,3 +74,9 @@ def test_a_member_option_is_called_a_member() -> None:
     transformer = app_commands.transformers.IdentityTransformer(AppCommandOptionType.user)
     error = app_commands.TransformerError("bob?", AppCommandOptionType.user, transformer)
     assert describe(error) == "'bob?' is not a valid member."
+
+
+async def test_an_empty_bank_list_says_how_to_add_one(server: OfflineDiscord) -> None:
+    listing = await server.slash(mod(server), "bank list")
+    imported = next(f for f in listing.embeds[0].fields if f.name == "Imported")
+    assert imported.value == "None yet: `/bank import` adds one."
