@@ -77,7 +77,7 @@ SHOWN_CALLS = {
 }  # fmt: skip
 # Upper case only: "Delete every answer..." is a sentence, "DELETE FROM answers" is not.
 SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|WITH|PRAGMA|DROP|ALTER) ")
-TOKEN = re.compile(r"^[\w./:%#@&<>=+*-]*$")  # no spaces: an id, key, path or format
+TOKEN = re.compile(r"^[\w./:%#@&<>=+*,?-]*$")  # no spaces: an id, key, path, URI or format
 WORDS = re.compile(r"[A-Za-z]{2,}")
 
 
