@@ -22,6 +22,30 @@ from bank.lemmas import lemma_tokens
 from bank.normalize import Text, phrase_text, stem
 from bank.scope import Negations
 
+# Absolute claims no interviewer accepts about an AI system, whatever the question: they
+# count as misconceptions of every keypoints item.
+OVERCLAIMS = (
+    "guarantees correct answers",
+    "guarantees accuracy",
+    "guarantees the answer is correct",
+    "guaranteed to be correct",
+    "guaranteed to be accurate",
+    "completely eliminates hallucinations",
+    "eliminates hallucinations",
+    "eliminates hallucination",
+    "never hallucinates",
+    "can never hallucinate",
+    "cannot hallucinate",
+    "100% accurate",
+    "perfectly accurate",
+    "always 100%",
+    "never makes mistakes",
+    "never makes a mistake",
+    "is never wrong",
+    "always gives the right answer",
+    "always gets it right",
+)
+
 MAX_GAP = 2  # other reply words a claim's words may have between them, in all
 # Words that, between two words of a claim, show they belong to different statements.
 _BETWEEN_STATEMENTS = frozenset(

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA
 
-from bank.claims import Claim, make_claim, stated
+from bank.claims import OVERCLAIMS, Claim, make_claim, stated
 from bank.confusables import ConfusableTable
 from bank.fuzzy import FuzzyIndex, Vocabulary, find_any_order, make_vocabulary, opposite
 from bank.graded import Grade, per_item, quote
@@ -123,7 +123,9 @@ def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
         forms = tuple(form for form in forms if _find_exact(asked, form) is None) or forms
         points.append(_Point(forms, phrasings[0] if phrasings else ""))
     vocabulary = make_vocabulary(form.phrase for point in points for form in point.forms)
-    claims = tuple(claim for claim in map(make_claim, item.misconceptions) if claim is not None)
+    claims = tuple(
+        claim for claim in map(make_claim, (*item.misconceptions, *OVERCLAIMS)) if claim is not None
+    )
     return _Rubric(
         tuple(points), asks_for_explanation(item.prompt), vocabulary, _triggers(points), claims
     )
@@ -274,7 +276,7 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
         score = min(found / len(points), SALAD_SHARE)
         reason = f"not accepted: {SALAD_REASON} ({found} of {len(points)} terms named)"
         return Grade(False, score, tuple(matched), reason, tuple(missing))
-    wrong = _wrong_claims(state, rubric.claims) if rubric.claims else []
+    wrong = _wrong_claims(state, rubric.claims)
     credited = max(found - len(wrong), 0)  # each wrong claim costs a point
     correct = credited >= item.need
     return Grade(

@@ -253,6 +253,19 @@ def test_a_misconception_may_be_a_negative_claim() -> None:
     assert "for saying 'never hallucinates', which is wrong" in result.reason
 
 
+def test_an_absolute_claim_costs_a_point_on_any_question() -> None:
+    item = keypoints([["retrieves documents"], ["adds them to the prompt"]], need=2)
+    said = "It retrieves documents and adds them to the prompt, so it never hallucinates."
+    result = grade(item, said)
+    assert not result.correct
+    assert "(a point off for saying 'never hallucinates', which is wrong)" in result.reason
+    hedged = (
+        "It retrieves documents and adds them to the prompt, which does not eliminate"
+        " hallucinations."
+    )
+    assert grade(item, hedged).correct
+
+
 # --- keyword salad ---------------------------------------------------------------------------
 
 
