@@ -16,6 +16,7 @@ import discord
 
 from bank.words import plural
 from cogs import cardkit as kit
+from cogs import rating as glicko
 from db import duels as queries
 from db.members import display_names
 
@@ -52,6 +53,7 @@ class Player:
     score: int
     rating_after: float | None  # None: ratings did not move (abandoned duel)
     change: float | None
+    provisional: bool = False  # shown "1532?", as the text board shows it
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,10 @@ def _draw(figure: Figure, data: DuelCardData) -> None:
                COLOURS[index])  # fmt: skip
     top = HEADER + PANEL_HEIGHT + 0.2
     place.text(MARGIN, top, "Points per round", size=12.5, weight="bold")
-    place.text(kit.WIDTH_IN - MARGIN, top + 0.02, "✗ wrong  – no answer", size=11,
-               colour=kit.MUTED, ha="right")  # fmt: skip
+    key = "✗ wrong   – no answer" + (
+        "   ? provisional" if any(p.provisional for p in data.players) else ""
+    )
+    place.text(kit.WIDTH_IN - MARGIN, top + 0.02, key, size=11, colour=kit.MUTED, ha="right")
     top += CHART_TITLE
     axes = place.axes(MARGIN + 0.5, top, kit.WIDTH_IN - MARGIN, top + CHART)
     _chart(axes, data.rounds, max(data.planned, len(data.rounds)))
@@ -109,8 +113,8 @@ def _panel(place: kit.Placer, x: float, y: float, width: float, player: Player,
 def _rating(player: Player) -> str:
     if player.change is None or player.rating_after is None:
         return "Rating unchanged"
-    before = player.rating_after - player.change
-    return f"Rating {before:.0f} → {player.rating_after:.0f} ({player.change:+.0f})"
+    mark = "?" if player.provisional else ""
+    return f"Rating now {player.rating_after:.0f}{mark} ({player.change:+.0f})"
 
 
 def _chart(
@@ -119,7 +123,9 @@ def _chart(
     """Grouped bars per round played; rounds the duel never reached stay empty."""
     from matplotlib.ticker import FixedLocator
 
-    width = 0.36
+    # Bars no wider than 0.3 in, so three rounds look like ten rounds spread out.
+    per_round_in = (kit.WIDTH_IN - 2 * MARGIN - 0.5) / planned
+    width = min(0.36, 0.3 / per_round_in)
     for index in (0, 1):
         offset = (index - 0.5) * (width + 0.04)
         for number, pair in enumerate(rounds, start=1):
@@ -173,8 +179,10 @@ async def card_data(bot: QuizBot, duel_id: int) -> DuelCardData | None:
         row = (
             await queries.get_rating(bot.db, duel.guild_id, user_id) if change is not None else None
         )
+        rating = glicko.Rating(row.rating, row.rd, row.volatility) if row else None
         players.append(Player(user_id, names.get(user_id, "a player"), score,
-                              row.rating if row else None, change))  # fmt: skip
+                              rating.rating if rating else None, change,
+                              bool(rating and rating.provisional)))  # fmt: skip
     by_round = {(a.round, a.user_id): RoundAnswer(a.points, a.correct, a.seconds) for a in answers}
     played = range(1, duel.current_round + 1)  # a forfeit ends the duel in its current round
     rounds = [(by_round.get((n, ids[0])), by_round.get((n, ids[1]))) for n in played]

@@ -191,8 +191,12 @@ def _activity(axes: Axes, days: list[tuple[date, int]]) -> None:
     counts = [count for _, count in days]
     axes.bar(range(len(days)), counts, color=ACTIVITY, width=0.72)
     axes.set_xlim(-0.6, len(days) - 0.4)
-    axes.set_ylim(0, max(max(counts, default=0), 1) * 1.08)
-    axes.yaxis.set_major_locator(MaxNLocator(nbins=3, integer=True, min_n_ticks=2))
+    # The axis ends on a tick at or above the busiest day, so no bar rises past the scale.
+    busiest = max(max(counts, default=0), 1)
+    ticks = MaxNLocator(nbins=3, integer=True, min_n_ticks=2).tick_values(0, busiest)
+    top = min(t for t in ticks if t >= busiest)
+    axes.set_yticks([t for t in ticks if 0 <= t <= top])
+    axes.set_ylim(0, top * 1.03)
     ticks = list(range(len(days) - 1, -1, -7))[::-1]  # weekly, ending today
     axes.set_xticks(ticks, labels=[_short(days[i][0]) for i in ticks])
     axes.tick_params(colors=kit.MUTED, labelsize=11, length=3, color=kit.GRID)
@@ -231,7 +235,7 @@ def last_days(
 
 BOARD_HEADER = 0.92
 BOARD_ROW = 0.31
-BOARD_GAP = 0.24  # the "⋯" between the top ten and a caller ranked below it
+BOARD_GAP = 0.24  # the "⋮" between the top ten and a caller ranked below it
 
 
 @dataclass(frozen=True)
@@ -277,7 +281,8 @@ def _draw_board(figure: Figure, data: BoardCardData) -> None:
         _board_row(place, entry, y, top, data)
         y += BOARD_ROW
     if data.below is not None:
-        place.text(kit.WIDTH_IN / 2, y + BOARD_GAP / 2, "⋯", size=14, colour=kit.MUTED,
+        # Under the ranks: the ones between the tenth and the caller are left out.
+        place.text(MARGIN + 0.32, y + BOARD_GAP / 2 + 0.01, "⋮", size=13, colour=kit.MUTED,
                    ha="center", va="center")  # fmt: skip
         _board_row(place, data.below, y + BOARD_GAP, top, data)
 
