@@ -60,6 +60,13 @@ def authorize(
     return context, owners
 
 
+def _server_install(channel: FakeChannel) -> dict[str, str]:
+    # An interaction built without owners (a harness-made one): the server's install, where
+    # the bot is installed in the channel's server.
+    has_server = not channel.is_private and channel.guild.has_bot
+    return {str(GUILD_INSTALL): str(channel.guild.id)} if has_server else {}
+
+
 def interaction_payload(world: World, i: FakeInteraction, data: dict[str, Any]) -> dict[str, Any]:
     """INTERACTION_CREATE as Discord sends it for ``i``: in a server with the member and the
     server's permissions (a partial ``guild`` where the bot is not installed), elsewhere with
@@ -76,7 +83,7 @@ def interaction_payload(world: World, i: FakeInteraction, data: dict[str, Any]) 
         "locale": "en-US",
         "entitlements": [],
         "attachment_size_limit": 10 * 1024 * 1024,
-        "authorizing_integration_owners": i.owners or {"0": str(i.member.guild.id)},
+        "authorizing_integration_owners": i.owners or _server_install(i.channel),
         "context": i.context,
     }
     if i.channel.is_private:
