@@ -34,17 +34,31 @@ def per_item(
 ) -> Callable[[Any, ConfusableTable], Cached]:
     """Cache what an item compiles to, by identity: hashing a whole item costs more than
     the lookup saves, and the bank's items live as long as the bot. Entries keep their item
-    alive, so an id is never reused while cached; the cache is emptied when full."""
-    cache: dict[tuple[int, int], tuple[object, object, Cached]] = {}
+    alive, so an id is never reused while cached; the cache is emptied when full.
+
+    Nearly every grade uses one table (the built-in one), so entries are found by the item's
+    id alone; an item graded with another table as well keeps that entry by both ids.
+    """
+    cache: dict[int, tuple[object, object, Cached]] = {}
+    others: dict[tuple[int, int], tuple[object, object, Cached]] = {}
 
     def cached(item: Any, table: ConfusableTable) -> Cached:
-        entry = cache.get((id(item), id(table)))
-        if entry is not None and entry[0] is item and entry[1] is table:
-            return entry[2]
+        entry = cache.get(id(item))
+        if entry is not None and entry[0] is item:
+            if entry[1] is table:
+                return entry[2]
+            entry = others.get((id(item), id(table)))
+            if entry is not None and entry[0] is item and entry[1] is table:
+                return entry[2]
+            value = build(item, table)
+            if len(others) >= CACHE_SIZE:
+                others.clear()
+            others[(id(item), id(table))] = (item, table, value)
+            return value
         value = build(item, table)
         if len(cache) >= CACHE_SIZE:
             cache.clear()
-        cache[(id(item), id(table))] = (item, table, value)
+        cache[id(item)] = (item, table, value)
         return value
 
     return cached

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bank.normalize import Text, phrase_text, stem
 
@@ -92,9 +93,12 @@ def _split_heads(tokens: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     return tuple((stem(head), head) for head in split_prefixes(tokens[0]))
 
 
-@dataclass(frozen=True, slots=True)
-class Occurrence:
-    """Where a phrase was found: reply tokens ``start..end`` (exclusive), with ``edits`` typos."""
+class Occurrence(NamedTuple):
+    """Where a phrase was found: reply tokens ``start..end`` (exclusive), with ``edits`` typos.
+
+    A named tuple rather than a frozen dataclass: graders build and compare many per reply,
+    and a tuple is made and compared in C.
+    """
 
     phrase: Phrase
     start: int
@@ -125,27 +129,24 @@ def may_occur_exactly(text: Text, phrase: Phrase) -> bool:
 def find_exact(text: Text, phrase: Phrase) -> list[Occurrence]:
     """Whole-word occurrences of the phrase, also as one run-together word ("finetuning")."""
     size = len(phrase.tokens)
-    found = [
-        Occurrence(phrase, start, start + size, 0) for start in _substring_starts(text, phrase)
-    ]
+    joined, wanted = text.joined, phrase.joined
+    found = []
+    at = joined.find(wanted)
+    while at >= 0:
+        start = joined.count(" ", 0, at)  # the space before token k is the (k+1)-th
+        found.append(Occurrence(phrase, start, start + size, 0))
+        at = joined.find(wanted, at + 1)
     if size > 1:
         if phrase.squashed in text.token_set:
             starts = text.positions[phrase.squashed]
             found += [Occurrence(phrase, start, start + 1, 0) for start in starts]
-    elif phrase.split_heads and len(text.tokens) > 1:
+    elif (
+        phrase.split_heads
+        and len(text.tokens) > 1
+        and not phrase.head_tokens.isdisjoint(text.token_set)
+    ):
         found += [Occurrence(phrase, start, start + 2, 0) for start in _split_starts(text, phrase)]
     return found
-
-
-def _substring_starts(text: Text, phrase: Phrase) -> list[int]:
-    """Token indexes where the phrase occurs as whole words, found in the joined string."""
-    joined, wanted = text.joined, phrase.joined
-    starts = []
-    at = joined.find(wanted)
-    while at >= 0:
-        starts.append(joined.count(" ", 0, at))  # the space before token k is the (k+1)-th
-        at = joined.find(wanted, at + 1)
-    return starts
 
 
 MIN_SPLIT_LENGTH = 5  # "fine tuning" is found for "finetuning"; shorter words are not split

@@ -296,10 +296,13 @@ _FILLERS: tuple[tuple[str, ...], ...] = tuple(
         "is",
     )
 )
-# First word -> the fillers starting with it, longest first ("i think its" before "i think").
-_FILLERS_BY_START: dict[str, list[list[str]]] = {}  # lists: compared with list slices
-for _filler in sorted(_FILLERS, key=len, reverse=True):
-    _FILLERS_BY_START.setdefault(_filler[0], []).append(list(_filler))
+# First word -> the lengths of the fillers starting with it, longest first ("i think its"
+# before "i think"), each tried as one set lookup.
+_FILLER_SET = frozenset(_FILLERS)
+_FILLERS_BY_START: dict[str, tuple[int, ...]] = {
+    first: tuple(sorted({len(f) for f in _FILLERS if f[0] == first}, reverse=True))
+    for first in {f[0] for f in _FILLERS}
+}
 
 
 def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = False) -> Text:
@@ -307,6 +310,9 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
 
     ``strip_filler`` drops leading filler ("I think it's", "the answer is") as replies need.
     """
+    one_clause = _one_ascii_clause(folded, drop_articles) if folded.isascii() else None
+    if one_clause is not None:  # most replies: one clause of ASCII words, no digits
+        return _one_clause_text(one_clause, strip_filler)
     words: list[str] = []
     starts: list[int] = []
     soft: list[int] = []
@@ -329,6 +335,11 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
     if not words and drop_articles and folded and not folded.isspace():
         # Articles alone ("a", "the"): keep them rather than return nothing.
         return tokenize(folded, drop_articles=False, strip_filler=strip_filler)
+    return _as_text(words, starts, soft, strip_filler)
+
+
+def _as_text(words: list[str], starts: list[int], soft: list[int], strip_filler: bool) -> Text:
+    """Stem the words and, for a reply, drop its leading filler."""
     cached = list(map(_STEMS.get, words))  # the cache, at C speed; misses are filled below
     if None in cached:
         cached = [token or stem(word) for token, word in zip(cached, words, strict=True)]
@@ -339,6 +350,45 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
         shifted = frozenset(start - skip for start in soft if start > skip)
         return Text(tuple(tokens[skip:]), tuple(words[skip:]), tuple(starts), shifted)
     return Text(tuple(tokens), tuple(words), tuple(starts) or (0,), frozenset(soft))
+
+
+def _one_clause_text(words: list[str], strip_filler: bool) -> Text:
+    """``_as_text`` for the words of a single clause: no clause starts to shift."""
+    tokens = list(map(_STEMS.get, words))
+    if None in tokens:
+        tokens = [token or stem(word) for token, word in zip(tokens, words, strict=True)]
+    if strip_filler and tokens[0] in _FILLERS_BY_START:
+        skip = _filler_end(cast(list[str], tokens))
+        if skip:
+            return Text(tuple(tokens[skip:]), tuple(words[skip:]))  # type: ignore[arg-type]
+    return Text(tuple(tokens), tuple(words))  # type: ignore[arg-type]
+
+
+def _one_ascii_clause(folded: str, drop_articles: bool) -> list[str] | None:
+    """The words of ASCII text that is one clause without digits; None for any other text.
+
+    What ``_ascii_clauses`` would give for such text, without its clause bookkeeping: breaks
+    before the first word or after the last one ("top-p!") leave a single clause.
+    """
+    if _KEPT_DOT in folded:
+        folded = folded.replace(_KEPT_DOT, " ")
+    if len(folded) < 128:
+        if not _DIGIT_SET.isdisjoint(folded):
+            return None
+    elif any(digit in folded for digit in _DIGITS):
+        return None
+    core = folded.translate(_ASCII_WORDS).strip(" \n\r")
+    if "\n" in core or "\r" in core:
+        return None
+    padded = f" {core} "  # the words of _CLAUSE_GAPS, tested one by one: no loop
+    if " but " in padded or " however " in padded or " although " in padded:
+        return None
+    if " though " in padded:
+        return None
+    words = core.split()
+    if drop_articles and not ARTICLES.isdisjoint(words):
+        words = [word for word in words if word not in ARTICLES]
+    return words or None
 
 
 # Clauses as word lists, and the numbers of the clauses that follow a comma.
@@ -414,11 +464,12 @@ def _split_mixed(pieces: list[str]) -> list[str]:
 def _filler_end(tokens: list[str]) -> int:
     """How many leading tokens are filler: "I think it's", "the answer is", "hmm," ..."""
     start = 0
-    while fillers := _FILLERS_BY_START.get(tokens[start] if start < len(tokens) else ""):
-        for filler in fillers:
-            end = start + len(filler)
+    size = len(tokens)
+    while start < size and (lengths := _FILLERS_BY_START.get(tokens[start])):
+        for length in lengths:
+            end = start + length
             # Never strip everything: "it" or "well" alone may be the whole reply.
-            if end < len(tokens) and tokens[start:end] == filler:
+            if end < size and (length == 1 or tuple(tokens[start:end]) in _FILLER_SET):
                 start = end
                 break
         else:
@@ -433,6 +484,19 @@ def prepare(reply: str) -> str:
 
 def normalize_reply(reply: str) -> Text:
     """A member's reply as tokens: truncated, markup removed, folded, filler stripped."""
+    if len(reply) > MAX_REPLY_CHARS:
+        reply = reply[:MAX_REPLY_CHARS]
+    if reply.isascii() and _MARKUP_CHARS.isdisjoint(reply):
+        # What prepare() and tokenize() do to most replies, without their calls: no markup,
+        # so folding is lowering and dropping apostrophes ("&" and "," take the long way).
+        folded = reply.lower()
+        if "'" in folded:
+            folded = folded.replace("'", "")
+        if "&" not in folded and "," not in folded:
+            words = _one_ascii_clause(folded, True)
+            if words is not None:
+                return _one_clause_text(words, True)
+            return tokenize(folded, strip_filler=True)
     return tokenize(prepare(reply), strip_filler=True)
 
 
