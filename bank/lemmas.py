@@ -120,6 +120,10 @@ def _lemmatize(word: str) -> str:
 
 
 def _inflection(word: str) -> str:
+    if word in _NOT_ING:  # "meaning" is not "mean", "setting" not "set"
+        return word
+    if word[-1:] == "s" and word[:-1] in _NOT_ING:
+        return word[:-1]
     lemma = _lemmatize(word)
     if lemma != word and len(lemma) > 3:
         lemma = _lemmatize(lemma)  # "embeddings" -> "embedding" -> "embed"

@@ -73,7 +73,15 @@ def test_forms_of_one_word_share_a_lemma_key(forms: tuple[str, ...]) -> None:
 
 @pytest.mark.parametrize(
     ("one", "other"),
-    [("gan", "gin"), ("better", "good"), ("mode", "model"), ("lora", "qlora"), ("noise", "nose")],
+    [
+        ("gan", "gin"),
+        ("better", "good"),
+        ("mode", "model"),
+        ("lora", "qlora"),
+        ("noise", "nose"),
+        ("meanings", "means"),
+        ("settings", "sets"),
+    ],
 )
 def test_different_words_keep_different_keys(one: str, other: str) -> None:
     assert lemma_key(one) != lemma_key(other)
