@@ -13,12 +13,14 @@ least 2.5% of the width: about 10 px on a desktop, 8 px in a phone's chat before
 
 from __future__ import annotations
 
+import asyncio
 import io
 import threading
 import unicodedata
-from collections.abc import Callable
+import weakref
+from collections.abc import Awaitable, Callable
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -49,6 +51,22 @@ REDDISH_PURPLE = "#CC79A7"
 PALETTE = (SKY_BLUE, ORANGE, BLUISH_GREEN, YELLOW, VERMILLION, REDDISH_PURPLE)
 
 _RENDER_LOCK = threading.Lock()
+# One card at a time per event loop, waiting on the loop: cards queued behind the lock in
+# worker threads would hold the pool that question search and bank loads also run in.
+_TURNS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary()
+)
+T = TypeVar("T")
+
+
+async def draw(
+    run_blocking: Callable[..., Awaitable[Any]], render: Callable[[T], bytes], data: T
+) -> bytes:
+    """``render(data)`` in a worker thread (``bot.run_blocking``), one card at a time."""
+    turn = _TURNS.setdefault(asyncio.get_running_loop(), asyncio.Semaphore(1))
+    async with turn:
+        png: bytes = await run_blocking(render, data)
+    return png
 
 
 def render_png(height_in: float, draw: Callable[[Figure], None]) -> bytes:

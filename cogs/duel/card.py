@@ -218,7 +218,7 @@ async def result_fields(
         data = await card_data(bot, duel.duel_id)
         if data is None:
             return {"embed": board}
-        png = await bot.run_blocking(render_duel, data)
+        png = await kit.draw(bot.run_blocking, render_duel, data)
     except Exception:
         log.exception("Duel %s: the result card could not be drawn; sending the board alone",
                       duel.duel_id)  # fmt: skip

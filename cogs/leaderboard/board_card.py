@@ -12,8 +12,11 @@ import io
 import logging
 from typing import TYPE_CHECKING
 
+import aiohttp
 import discord
 
+from bot.retry import describe
+from cogs import cardkit as kit
 from cogs.leaderboard import cards
 from db.members import display_names
 from db.stats import BoardRow
@@ -57,7 +60,7 @@ async def attach(bot: QuizBot, interaction: discord.Interaction, data: cards.Boa
     if not data.entries:
         return  # nobody on the board: the text says how to get on it
     try:
-        png = await bot.run_blocking(cards.render_board, data)
+        png = await kit.draw(bot.run_blocking, cards.render_board, data)
     except Exception:
         log.exception("The %r leaderboard card could not be drawn; the text board stays alone",
                       data.title)  # fmt: skip
@@ -66,5 +69,5 @@ async def attach(bot: QuizBot, interaction: discord.Interaction, data: cards.Boa
         await interaction.edit_original_response(
             attachments=[discord.File(io.BytesIO(png), filename=FILENAME)]
         )
-    except discord.HTTPException as exc:
-        log.warning("Could not attach the leaderboard card: %s", exc)
+    except (discord.HTTPException, TimeoutError, aiohttp.ClientError) as exc:
+        log.warning("Could not attach the leaderboard card: %s", describe(exc))

@@ -10,9 +10,10 @@ the 13 most answered and a count of the rest. Drawing goes through cogs.cardkit.
 from __future__ import annotations
 
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bank.words import plural
 from cogs import cardkit as kit
@@ -91,6 +92,11 @@ def _layout(rows: list[tuple[str, float, int]]) -> _Layout:
 def render_card(data: CardData) -> bytes:
     layout = _layout(data.topic_accuracy)
     return kit.render_png(layout.height, lambda figure: _draw(figure, data, layout))
+
+
+async def draw_card(run_blocking: Callable[..., Awaitable[Any]], data: CardData) -> bytes:
+    """The card drawn off the event loop (``bot.run_blocking``), one card at a time."""
+    return await kit.draw(run_blocking, render_card, data)
 
 
 def _draw(figure: Figure, data: CardData, layout: _Layout) -> None:

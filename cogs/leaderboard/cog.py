@@ -255,8 +255,8 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
             topic_accuracy=[(t.topic, t.correct / t.answers, t.answers) for t in data.topics],
             daily_activity=cards.last_days(data.days, today),
         )
-        # Off the event loop (a worker thread; cards.py keeps matplotlib thread-safe).
-        png = await self.bot.run_blocking(cards.render_card, card)
+        # Off the event loop: a worker thread, one card at a time (cogs/cardkit.py).
+        png = await cards.draw_card(self.bot.run_blocking, card)
         embed.set_image(url="attachment://stats.png")
         await interaction.followup.send(
             embed=embed, file=discord.File(io.BytesIO(png), filename="stats.png"), ephemeral=True

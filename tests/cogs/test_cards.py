@@ -3,8 +3,10 @@ time, readable colours, names the bundled font can draw; and the README's pictur
 
 from __future__ import annotations
 
+import asyncio
 import importlib.util
 import struct
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from types import ModuleType
@@ -74,6 +76,23 @@ def test_more_than_fourteen_topics_show_the_most_answered_and_a_count() -> None:
 def test_the_same_data_gives_the_same_bytes() -> None:
     assert cards.render_card(stats(5)) == cards.render_card(stats(5))
     assert duel_card.render_duel(RENDER.duel()) == duel_card.render_duel(RENDER.duel())
+
+
+async def test_cards_are_drawn_one_at_a_time_off_the_event_loop() -> None:
+    in_threads, most = 0, 0
+
+    async def run_blocking(func: Callable[[cards.CardData], bytes], data: cards.CardData) -> bytes:
+        nonlocal in_threads, most
+        in_threads += 1
+        most = max(most, in_threads)
+        try:
+            return await asyncio.to_thread(func, data)  # as bot.run_blocking does
+        finally:
+            in_threads -= 1
+
+    drawn = await asyncio.gather(*(cards.draw_card(run_blocking, stats(n)) for n in (1, 5, 14)))
+    assert most == 1  # the others waited on the loop, not in the shared thread pool
+    assert [png_size(png)[0] for png in drawn] == [cardkit.WIDTH_PX] * 3
 
 
 def test_board_cards_refuse_what_they_cannot_draw() -> None:
