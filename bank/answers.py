@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+from rapidfuzz.distance import OSA
+
 from bank.confusables import ConfusableTable
 from bank.fuzzy import (
     FuzzyIndex,
     Vocabulary,
     find_in_order,
     make_vocabulary,
-    span_distance,
     whole_edits,
 )
 from bank.graded import CACHE_SIZE, EMPTY, Grade, per_item, quote
@@ -47,6 +48,11 @@ class AnswerKey:
     # A reply word -> the candidates that can only be found exactly when it is present:
     # their first word, their words run together, the first half of a word written as two.
     by_token: dict[str, tuple[int, ...]]
+    # Reply length in tokens -> the accepted candidates whose whole_edits can be a number
+    # (as many tokens, or run together for a one-word reply), in the order of ``accepted``.
+    whole_by_size: dict[int, tuple[Candidate, ...]]
+    # Each rival with its tokens run together, as span_distance compares them.
+    rival_spans: tuple[tuple[Candidate, str, int], ...]
 
 
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
@@ -102,6 +108,13 @@ def build_key(
         keys.update(head_token for head_token, _ in phrase.split_heads)
         for token in keys:
             by_token.setdefault(token, []).append(number)
+    whole_by_size: dict[int, list[Candidate]] = {}
+    for candidate in accepted_out:
+        size = len(candidate.phrase.tokens)
+        whole_by_size.setdefault(size, []).append(candidate)
+        if size > 1 and candidate.phrase.squashed_budget > 0:
+            whole_by_size.setdefault(1, []).append(candidate)
+    order = {candidate: number for number, candidate in enumerate(accepted_out)}
     return AnswerKey(
         tuple(accepted_out),
         tuple(rivals_out),
@@ -111,6 +124,14 @@ def build_key(
         tokens,
         candidates,
         {token: tuple(numbers) for token, numbers in by_token.items()},
+        {
+            size: tuple(sorted(sized, key=order.__getitem__))
+            for size, sized in whole_by_size.items()
+        },
+        tuple(
+            (rival, wanted := "".join(rival.phrase.tokens), max(len(wanted), 1))
+            for rival in rivals_out
+        ),
     )
 
 
@@ -302,11 +323,17 @@ def _exact_finds(key: AnswerKey, text: Text) -> list[Found]:
     for token in by_token.keys() & text.token_set:
         wanted.update(by_token[token])
     candidates = key.candidates
-    return [
-        (candidates[number], occurrence)
-        for number in sorted(wanted)
-        for occurrence in find_exact(text, candidates[number].phrase)
-    ]
+    joined, token_set, several = text.joined, text.token_set, len(text.tokens) > 1
+    found: list[Found] = []
+    for number in sorted(wanted):
+        candidate = candidates[number]
+        phrase = candidate.phrase
+        # What find_exact looks for, tested first: most candidates are not there at all.
+        if phrase.joined in joined or (
+            phrase.squashed in token_set if len(phrase.tokens) > 1 else several
+        ):
+            found.extend((candidate, occurrence) for occurrence in find_exact(text, phrase))
+    return found
 
 
 def _judge_found(key: AnswerKey, text: Text, found: list[Found], how: str) -> Judgement | None:
@@ -333,7 +360,7 @@ def _judge_found(key: AnswerKey, text: Text, found: list[Found], how: str) -> Ju
 def _judge_whole(key: AnswerKey, text: Text) -> Judgement | None:
     """The reply as a whole is a close spelling of an answer (the common typo case)."""
     best: tuple[float, Candidate] | None = None
-    for candidate in key.accepted:
+    for candidate in key.whole_by_size.get(len(text.tokens), ()):
         edits = whole_edits(text, candidate.phrase)
         if edits is not None:
             cost = edits / len(candidate.phrase.squashed)
@@ -342,10 +369,19 @@ def _judge_whole(key: AnswerKey, text: Text) -> Judgement | None:
     if best is None:
         return None
     cost, candidate = best
-    for rival in key.rivals:
-        if span_distance(text, 0, len(text.tokens), rival.phrase) <= cost:
-            return _rival(rival, closer=True)
+    rival = _closer_rival(key, "".join(text.tokens), cost)
+    if rival is not None:
+        return _rival(rival, closer=True)
     return _accepted(candidate, "close spelling of")
+
+
+def _closer_rival(key: AnswerKey, written: str, cost: float) -> Candidate | None:
+    """The first rival at most ``cost`` typos per character from ``written`` (span_distance)."""
+    distance = OSA.distance
+    for rival, wanted, size in key.rival_spans:
+        if distance(written, wanted) / size <= cost:
+            return rival
+    return None
 
 
 def _judge_fuzzy(key: AnswerKey, text: Text) -> Judgement:
@@ -366,10 +402,10 @@ def _judge_fuzzy(key: AnswerKey, text: Text) -> Judgement:
     rivals = [(c, o) for c, o in live if not c.accepted]
     if accepted:
         candidate, best = accepted[0]
-        for rival in key.rivals:
-            # Same words, nearer (or as near) to a rival: "ecoder" is no more encoder than decoder.
-            if span_distance(text, best.start, best.end, rival.phrase) <= best.cost:
-                return _rival(rival, closer=True)
+        # Same words, nearer (or as near) to a rival: "ecoder" is no more encoder than decoder.
+        closer = _closer_rival(key, "".join(text.tokens[best.start : best.end]), best.cost)
+        if closer is not None:
+            return _rival(closer, closer=True)
         for rival, occurrence in rivals:
             if occurrence.end <= best.start or occurrence.start >= best.end:
                 return _hedge_between(text, (candidate, best), (rival, occurrence))

@@ -77,6 +77,8 @@ _ASCII_WORDS = str.maketrans(
     }
 )
 _CLAUSE_GAPS = (" but ", " however ", " although ", " though ")
+_CLAUSE_WORDS = frozenset(gap.strip() for gap in _CLAUSE_GAPS)
+_NOT_ONE_CLAUSE = frozenset(_DIGITS + _KEPT_DOT)  # text with these takes the clause path
 _ARTICLE_GAPS = (" the ", " an ", " a ")
 _MIXED_WORD = re.compile(r"\d+(?:\x01\d+)*|[a-z]+")
 ARTICLES = frozenset({"a", "an", "the"})
@@ -313,6 +315,11 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
     one_clause = _one_ascii_clause(folded, drop_articles) if folded.isascii() else None
     if one_clause is not None:  # most replies: one clause of ASCII words, no digits
         return _one_clause_text(one_clause, strip_filler)
+    return _tokenize_clauses(folded, drop_articles, strip_filler)
+
+
+def _tokenize_clauses(folded: str, drop_articles: bool, strip_filler: bool) -> Text:
+    """``tokenize`` for any text: clause by clause."""
     words: list[str] = []
     starts: list[int] = []
     soft: list[int] = []
@@ -370,22 +377,17 @@ def _one_ascii_clause(folded: str, drop_articles: bool) -> list[str] | None:
     What ``_ascii_clauses`` would give for such text, without its clause bookkeeping: breaks
     before the first word or after the last one ("top-p!") leave a single clause.
     """
-    if _KEPT_DOT in folded:
-        folded = folded.replace(_KEPT_DOT, " ")
     if len(folded) < 128:
-        if not _DIGIT_SET.isdisjoint(folded):
+        if not _NOT_ONE_CLAUSE.isdisjoint(folded):
             return None
-    elif any(digit in folded for digit in _DIGITS):
+    elif _KEPT_DOT in folded or any(digit in folded for digit in _DIGITS):
         return None
     core = folded.translate(_ASCII_WORDS).strip(" \n\r")
     if "\n" in core or "\r" in core:
         return None
-    padded = f" {core} "  # the words of _CLAUSE_GAPS, tested one by one: no loop
-    if " but " in padded or " however " in padded or " although " in padded:
-        return None
-    if " though " in padded:
-        return None
     words = core.split()
+    if not _CLAUSE_WORDS.isdisjoint(words):
+        return None
     if drop_articles and not ARTICLES.isdisjoint(words):
         words = [word for word in words if word not in ARTICLES]
     return words or None
@@ -496,7 +498,7 @@ def normalize_reply(reply: str) -> Text:
             words = _one_ascii_clause(folded, True)
             if words is not None:
                 return _one_clause_text(words, True)
-            return tokenize(folded, strip_filler=True)
+            return _tokenize_clauses(folded, True, True)
     return tokenize(prepare(reply), strip_filler=True)
 
 
