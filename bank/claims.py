@@ -10,7 +10,8 @@ that VAEs give sharper images"). The order is what tells "VAEs are blurrier than
 The words between may not join or contrast two statements ("and", "but", "while", "than")
 or turn a comparison round ("less", "fewer"): "extractive copies sentences and abstractive
 writes new ones" does not claim that extractive writes them. A negator that is one of the
-claim's own words ("never hallucinates") is the claim itself. A claim right after "than"
+claim's own words ("never hallucinates") is the claim itself, and any negator up to three words
+before the claim denies it ("it doesn't just copy existing content"). A claim right after "than"
 or "versus" is the thing compared against, not said: "cheaper than training from scratch".
 """
 
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from bank.lemmas import lemma_tokens
 from bank.normalize import Text, phrase_text, stem
-from bank.scope import Negations
+from bank.scope import NEGATORS, Negations
 
 # Absolute claims no interviewer accepts about an AI system, whatever the question: they
 # count as misconceptions of every keypoints item.
@@ -70,6 +71,7 @@ _BETWEEN_STATEMENTS = frozenset(
     )
 )
 _COMPARED = frozenset({"than", "versus", "vs"})  # "better than X" does not say X
+_DENIED_WITHIN = 3  # a negator this many words before a claim denies it, whatever follows
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,9 +108,22 @@ def stated(claim: Claim, text: Text, lemmas: Text, negations: Negations) -> rang
             for at in range(start + 1, end - 1)
         ):
             continue
-        if not (negations and negations.denies(start, end, claim.own)):
-            return range(start, end)
+        if _negator_before(text, start) or (negations and negations.denies(start, end, claim.own)):
+            continue
+        return range(start, end)
     return None
+
+
+def _negator_before(text: Text, start: int) -> bool:
+    """A negator just before the claim in its clause: "it doesn't just copy content" rejects
+    the claim even though, for a rubric point, "not just X" still says X."""
+    tokens, clauses = text.tokens, text.clauses
+    for at in range(start - 1, max(start - 1 - _DENIED_WITHIN, -1), -1):
+        if clauses[at] != clauses[start]:
+            return False
+        if tokens[at] in NEGATORS:
+            return True
+    return False
 
 
 def _end_in_order(keys: tuple[str, ...], positions: dict[str, list[int]], start: int) -> int | None:

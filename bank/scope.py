@@ -1,8 +1,9 @@
 """What a negator in a keypoint reply scopes over: the words after it, and a list it heads.
 
 A negator denies the words that follow it in its clause: "no" the next one or two ("no
-labelled data"), other negators ("not", "doesn't", "without", "lacks", "never", ...) the next
-three ("does not really add noise"). When those words open a coordinated list, the negator
+labelled data"; two more after "no need", "no reason": "no need to retrain the model"), other
+negators ("not", "doesn't", "without", "lacks", "never", ...) the next three ("does not really
+add noise"). When those words open a coordinated list, the negator
 scopes over the whole list: "lacks autonomy, planning, tools and goals" denies all four, "has
 no memory or tools" both. A list is read as such only when it is closed by "and", "or" or
 "nor" before the sentence ends and its items are short (four words at most: a longer item is
@@ -32,6 +33,8 @@ _SUBJECTS = frozenset({"it", "that", "this", "there", "they", "we", "you", "i"})
 _AFFIRMING = frozenset({"just", "only", "merely", "simply"})  # "not just X": X holds
 _REACH = {True: 2, False: 3}  # by "is a noun negator": how far the direct denial goes
 _LINKS = frozenset({"and", "or", "nor"})
+# After "no", these name a lack of need for what follows: "no need to retrain the model".
+_NEED_WORDS = frozenset(stem(word) for word in ("need", "reason", "point", "requirement"))
 _MAX_ITEM = 4
 # Longest item, by (after a comma, not "and" after "not"): commas 4, "and"/"or" 3 or 1.
 _ITEM_LIMITS = {True: {True: _MAX_ITEM, False: _MAX_ITEM}, False: {True: _MAX_ITEM - 1, False: 1}}
@@ -99,7 +102,10 @@ def negation_spans(text: Text) -> tuple[Span, ...]:
         if not noun and (tokens[after] in _SUBJECTS or tokens[after] in _AFFIRMING):
             continue
         clause_end = _clause_end(text, after)
-        direct = min(after + _REACH[noun], clause_end)
+        reach = _REACH[noun]
+        if noun and tokens[after] in _NEED_WORDS:  # "no need to retrain": what is not needed
+            reach += 2
+        direct = min(after + reach, clause_end)
         spans.append((index, after, max(direct, _list_end(text, after, clause_end, noun))))
     return tuple(spans)
 

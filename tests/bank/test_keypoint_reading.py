@@ -154,6 +154,12 @@ def test_a_new_predicate_after_and_is_not_denied() -> None:
     assert result.correct, result.reason
 
 
+def test_no_need_to_denies_what_is_not_needed() -> None:
+    item = keypoints([["without retraining the model"], ["retrieves documents"]], need=2)
+    assert grade(item, "There is no need to retrain the model: it retrieves documents.").correct
+    assert not grade(item, "You need to retrain the model, then it retrieves documents.").correct
+
+
 def test_a_clause_after_a_comma_is_not_denied() -> None:
     item = keypoints([["clusters"], ["labels"]], need=1)
     assert grade(item, "Without labels, it clusters the data.").matched == ("clusters",)
@@ -249,6 +255,26 @@ def test_a_denied_misconception_costs_nothing() -> None:
         " sentences, and it is not true that abstractive copies anything."
     )
     assert grade(SUMMARY, reply).correct
+
+
+GENERATES = keypoints(
+    [["learns patterns"], ["new content"]],
+    need=2,
+    misconceptions=("copies existing content", "fine-tuning trains from scratch"),
+)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "It learns patterns and makes new content; it does not just copy existing content.",
+        "It learns patterns and makes new content rather than copying existing content.",
+        "It learns patterns for new content; fine-tuning is cheaper than training from scratch.",
+    ],
+)
+def test_a_claim_rejected_or_compared_against_costs_nothing(reply: str) -> None:
+    result = grade(GENERATES, reply)
+    assert result.correct and result.reason == "accepted: all 2 points", result.reason
 
 
 def test_a_misconception_may_be_a_negative_claim() -> None:
