@@ -110,7 +110,7 @@ def posting_problem(channel_id: int, exc: Exception) -> str:
         return f"The channel <#{channel_id}> no longer exists: run `/daily setup` with another."
     return (
         f"I am not allowed to post in <#{channel_id}> (Discord said: {exc.text or 'Forbidden'}). "
-        "Give me Send Messages and Embed Links there, then `/daily resume`."
+        "Give me View Channel, Send Messages and Embed Links there, then `/daily resume`."
     )
 
 

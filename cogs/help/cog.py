@@ -108,7 +108,7 @@ class HelpCog(commands.Cog):
         admin = may_administer(interaction)
         personal = checks.is_personal(interaction)
         intro = (
-            "Practise Generative-AI interview questions: a daily question, duels, "
+            "Practise generative AI interview questions: a daily question, duels, "
             "leaderboards and private practice."
         )
         intro += "\n" + (PERSONAL_NOTE if personal else ANYWHERE_NOTE)

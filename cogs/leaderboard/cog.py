@@ -161,7 +161,7 @@ class LeaderboardCog(commands.Cog, name="Leaderboard"):
         if board == "accuracy":
             return (
                 "You are not on this board yet. It needs "
-                f"{boards.MIN_ANSWERS_FOR_ACCURACY} graded answers."
+                f"{plural(boards.MIN_ANSWERS_FOR_ACCURACY, 'graded answer')}."
             )
         return "You are not on this board yet."
 

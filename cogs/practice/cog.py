@@ -172,7 +172,10 @@ class PracticeCog(commands.Cog, name="Practice"):
         note = None
         if len(found) > 1:
             others = "\n".join(f"• {truncate(q.prompt, 90)} (`{q.item_id}`)" for q in found[1:])
-            note = f"Best match shown. Also matching (send the id to see one):\n{others}"
+            note = (
+                "Best match shown. Also matching (run `/question search` with an id to see "
+                f"one):\n{others}"
+            )
         await self._show_lookup(interaction, best, note)
 
     @question_search.autocomplete("text")

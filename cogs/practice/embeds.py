@@ -87,7 +87,9 @@ def lookup_screen(item: Item) -> discord.Embed:
     embed = question_embed(item, f"Question {item.id}")
     embed.add_field(name="Answer", value=spoiler(answer_summary(item), 1024), inline=False)
     embed.add_field(name="Why", value=spoiler(item.explanation, 1024), inline=False)
-    embed.set_footer(text="Click the black bars to reveal. Try questions like it with /quiz.")
+    embed.set_footer(
+        text="Click or tap the black bars to reveal. Try questions like it with /quiz."
+    )
     return embed
 
 

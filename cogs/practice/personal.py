@@ -79,5 +79,5 @@ async def forget(bot: QuizBot, interaction: discord.Interaction) -> None:
     await Confirm(user_id, bot.clock, erase, "Delete").ask(
         interaction,
         "Delete every answer and review card of your personal record? This cannot be undone. "
-        "What you did in servers stays there (their admins can remove it with /data forget).",
+        "What you did in servers stays there (their admins can remove it with `/data forget`).",
     )
