@@ -365,6 +365,20 @@ PINNED = [
     ("llms-conversation-context", "wrong"),
     ("product-innovation", "wrong"),
     ("safety-ethics-safety-layers", "weak"),
+    # Said in plain words: the judge and the forger, add-ons, specialists, "only what it needs".
+    ("generative-models-gan-stability", "plain"),
+    ("generative-models-conditional-gan", "plain"),
+    ("fine-tuning-lora-popularity", "plain"),
+    ("transformers-moe-scaling", "plain"),
+    ("agents-safety-agentic-systems", "plain"),
+    ("safety-ethics-model-card", "plain"),
+    # Repeating the question's own words earns nothing.
+    ("prompting-few-shot-prompting", "weak"),
+    ("sampling-temperature-explained", "wrong"),
+    ("evaluation-benchmarks", "wrong"),
+    # A misconception costs a point.
+    ("fundamentals-summarization", "wrong"),
+    ("llms-open-models", "wrong"),
 ]
 
 
@@ -389,3 +403,13 @@ def test_blind_answers_get_an_interviewers_verdict(
 ) -> None:
     result = grade(bank_items[question], tune_replies[(question, kind)])
     assert result.correct is (kind in ("strong", "plain")), result.reason
+
+
+def test_a_blind_answer_hears_which_claim_was_wrong(
+    tune_replies: dict[tuple[str, str], str], bank_items: dict[str, KeypointsItem]
+) -> None:
+    item = bank_items["fundamentals-summarization"]
+    result = grade(item, tune_replies[("fundamentals-summarization", "wrong")])
+    assert not result.correct
+    assert "for saying 'abstractive copies'" in result.reason, result.reason
+    assert result.reason.startswith("not accepted: 1 of 4 points (2 points off"), result.reason
