@@ -310,9 +310,11 @@ def judge(key: AnswerKey, text: Text) -> Judgement:
     whole = key.by_form.get(text.joined) or key.by_form.get(f" {stem(''.join(text.words))} ")
     if whole is not None:
         return _accepted(whole, "matches") if whole.accepted else _rival(whole)
-    judged = _judge_found(key, text, _outermost(_exact_finds(key, text)), "matches")
-    if judged is not None:
-        return judged
+    found = _exact_finds(key, text)
+    if found:
+        judged = _judge_found(key, text, _outermost(found), "matches")
+        if judged is not None:
+            return judged
     return _judge_fuzzy(key, text)
 
 
@@ -332,28 +334,41 @@ def _exact_finds(key: AnswerKey, text: Text) -> list[Found]:
         if phrase.joined in joined or (
             phrase.squashed in token_set if len(phrase.tokens) > 1 else several
         ):
-            found.extend((candidate, occurrence) for occurrence in find_exact(text, phrase))
+            for occurrence in find_exact(text, phrase):
+                found.append((candidate, occurrence))
     return found
 
 
 def _judge_found(key: AnswerKey, text: Text, found: list[Found], how: str) -> Judgement | None:
     """The verdict from exact finds, or None to go on looking for close spellings."""
-    live = [(c, o) for c, o in found if not is_negated(text, o.start)]
-    accepted = [(c, o) for c, o in live if c.accepted]
-    rivals = [(c, o) for c, o in live if not c.accepted]
-    if accepted and rivals:
-        return _hedge_between(text, accepted[0], rivals[0])
-    if accepted:
-        candidate, occurrence = accepted[0]
+    # One pass: the first accepted and the first rival find not negated, and the first
+    # accepted find of all (named when every accepted find is negated).
+    accepted: Found | None = None
+    rival: Found | None = None
+    denied: Candidate | None = None
+    for found_one in found:
+        candidate, occurrence = found_one
+        if candidate.accepted and denied is None:
+            denied = candidate
+        if (accepted if candidate.accepted else rival) is None and not is_negated(
+            text, occurrence.start
+        ):
+            if candidate.accepted:
+                accepted = found_one
+            else:
+                rival = found_one
+    if accepted is not None and rival is not None:
+        return _hedge_between(text, accepted, rival)
+    if accepted is not None:
+        candidate, occurrence = accepted
         alternative = _alternative(key, text, occurrence)
         if alternative is not None:
             return _hedge(candidate.answer, alternative, "or")
         return _accepted(candidate, how)
-    if rivals:
-        return _rival(rivals[0][0])
-    denied = [c for c, _ in found if c.accepted]
-    if denied:
-        return _negated(denied[0])
+    if rival is not None:
+        return _rival(rival[0])
+    if denied is not None:
+        return _negated(denied)
     return None
 
 

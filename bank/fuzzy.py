@@ -102,18 +102,24 @@ def make_vocabulary(phrases: Iterable[Phrase]) -> Vocabulary:
     )
 
 
-def _near(word: str, by_length: ByLength) -> Iterator[tuple[str, int]]:
-    """The bank words within their budget of a reply word, with the edits."""
-    if not word.isalpha():
-        return
-    for bank_word, budget in by_length.get(len(word), ()):
-        if bank_word != word:
-            edits = OSA.distance(word, bank_word, score_cutoff=budget)
-            if edits <= budget and not opposite(word, bank_word):
-                yield bank_word, edits
-
-
 Near = dict[str, list[tuple[int, int]]]  # bank word -> [(reply position, edits)], edits > 0
+
+
+def _sweep(where: dict[str, list[int]], by_length: ByLength, near: Near) -> None:
+    """``near[bank word]`` += (position, edits) for every reply word in ``where`` (but
+    numbers) within that bank word's budget, other than the bank word itself."""
+    distance = OSA.distance
+    for word, positions in where.items():
+        candidates = by_length.get(len(word))
+        if candidates is None or not word.isalpha():
+            continue
+        for bank_word, budget in candidates:
+            if bank_word != word:
+                edits = distance(word, bank_word, score_cutoff=budget)
+                if edits <= budget and not opposite(word, bank_word):
+                    near.setdefault(bank_word, []).extend((p, edits) for p in positions)
+
+
 # The reply's words to sweep, and all of them between spaces (see _cannot_be_near).
 Choices = tuple[list[str], str]
 
@@ -145,14 +151,12 @@ class FuzzyIndex:
             self._prime(vocabulary)
 
     def _prime(self, vocabulary: Vocabulary) -> None:
-        for token, positions in self._text.positions.items():
-            for bank_token, edits in _near(token, vocabulary.tokens):
-                self._stems.setdefault(bank_token, []).extend((p, edits) for p in positions)
+        _sweep(self._text.positions, vocabulary.tokens, self._stems)
         # As written: only the reply words that stemming changed, which the stemmed pass may
         # have pulled away from a bank word ("proces" stems to "proc", far from "process").
-        for word, positions in self._inflected_words().items():
-            for bank_word, edits in _near(word, vocabulary.words):
-                self._words.setdefault(bank_word, []).extend((p, edits) for p in positions)
+        text = self._text
+        if text.tokens != text.words:
+            _sweep(self._inflected_words(), vocabulary.words, self._words)
         self._primed = vocabulary
 
     def nothing_near(self) -> bool:

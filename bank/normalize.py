@@ -38,6 +38,7 @@ _QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:>>>|>)[ \t]?")
 _HEADING_MARKER = re.compile(r"(?m)^[ \t]*(?:-#|#{1,3})[ \t]+")
 _FORMATTING = str.maketrans(dict.fromkeys("*_~|`>\\", " "))
 _MARKUP_CHARS = frozenset("*_~|`>\\<:#")  # every character the steps below look for
+_MARKUP_BUT_COLON = _MARKUP_CHARS - {":"}
 
 _QUOTES = str.maketrans(
     {
@@ -488,18 +489,68 @@ def normalize_reply(reply: str) -> Text:
     """A member's reply as tokens: truncated, markup removed, folded, filler stripped."""
     if len(reply) > MAX_REPLY_CHARS:
         reply = reply[:MAX_REPLY_CHARS]
-    if reply.isascii() and _MARKUP_CHARS.isdisjoint(reply):
-        # What prepare() and tokenize() do to most replies, without their calls: no markup,
-        # so folding is lowering and dropping apostrophes ("&" and "," take the long way).
-        folded = reply.lower()
-        if "'" in folded:
-            folded = folded.replace("'", "")
-        if "&" not in folded and "," not in folded:
-            words = _one_ascii_clause(folded, True)
-            if words is not None:
-                return _one_clause_text(words, True)
-            return _tokenize_clauses(folded, True, True)
-    return tokenize(prepare(reply), strip_filler=True)
+    if not reply.isascii() or not _MARKUP_BUT_COLON.isdisjoint(reply) or "://" in reply:
+        return tokenize(prepare(reply), strip_filler=True)
+    # What prepare() and tokenize() do to most replies, written out to save their calls.
+    # No markup (a colon is markup only in a tag or a link), so folding is lowering and
+    # dropping apostrophes; "&" and a comma between digits take the long way. Then
+    # _one_ascii_clause and _one_clause_text for a short reply of one clause.
+    folded = reply.lower()
+    if "'" in folded:
+        folded = folded.replace("'", "")
+    if "&" in folded:
+        return tokenize(prepare(reply), strip_filler=True)
+    if len(folded) >= 128 or not _NOT_ONE_CLAUSE.isdisjoint(folded):
+        if "," in folded:
+            return tokenize(prepare(reply), strip_filler=True)
+    else:
+        core = folded.translate(_ASCII_WORDS).strip(" \n\r")
+        if "\n" not in core and "\r" not in core:
+            words = core.split()
+            if _CLAUSE_WORDS.isdisjoint(words):
+                if not ARTICLES.isdisjoint(words):
+                    words = [word for word in words if word not in ARTICLES]
+                if words:
+                    tokens = list(map(_STEMS.get, words))
+                    if None in tokens:
+                        tokens = [t or stem(w) for t, w in zip(tokens, words, strict=True)]
+                    if tokens[0] in _FILLERS_BY_START:
+                        skip = _filler_end(cast(list[str], tokens))
+                        if skip:
+                            return Text(tuple(tokens[skip:]), tuple(words[skip:]))  # type: ignore[arg-type]
+                    return Text(tuple(tokens), tuple(words))  # type: ignore[arg-type]
+        else:
+            led = _after_lead(core)
+            if led is not None:
+                return led
+    return _tokenize_clauses(folded, True, True)
+
+
+def _after_lead(core: str) -> Text | None:
+    """ "hmm, x" or "answer: x": a first clause that is all filler, then one clause.
+
+    ``core`` is a reply translated by ``_ASCII_WORDS`` and stripped, with a break inside.
+    Once the filler is stripped, the clause starts left are those of one clause, as
+    ``_tokenize_clauses`` would find; None for any other reply.
+    """
+    head, _, rest = core.replace("\r", "\n").partition("\n")
+    rest = rest.lstrip(" \n")
+    if "\n" in rest:
+        return None
+    lead, words = head.split(), rest.split()
+    if not _CLAUSE_WORDS.isdisjoint(lead) or not _CLAUSE_WORDS.isdisjoint(words):
+        return None
+    if not ARTICLES.isdisjoint(lead):
+        lead = [word for word in lead if word not in ARTICLES]
+    if not ARTICLES.isdisjoint(words):
+        words = [word for word in words if word not in ARTICLES]
+    if not lead or not words:
+        return None
+    words = lead + words
+    tokens = [_STEMS.get(word) or stem(word) for word in words]
+    if tokens[0] not in _FILLERS_BY_START or _filler_end(tokens) != len(lead):
+        return None
+    return Text(tuple(tokens[len(lead) :]), tuple(words[len(lead) :]))
 
 
 @lru_cache(maxsize=16384)
