@@ -18,7 +18,11 @@ phrasings that need them, the typo-tolerant vocabulary) is compiled once and cac
 reply is only compared with the phrasings its words can make.
 
 Close spellings are typos only: a reply word the dictionary knows ("around") is taken as
-meant, never as a slip for a rubric word ("ground").
+meant, never as a slip for a rubric word ("ground"). A phrasing the question itself contains
+earns nothing ("examples" for "how does the model use the examples?").
+
+Each misconception of the item (and each absolute claim of bank.claims.OVERCLAIMS) that the
+reply states costs a point, and the answer is then not accepted, with the claim named.
 """
 
 from __future__ import annotations
@@ -277,8 +281,9 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
         reason = f"not accepted: {SALAD_REASON} ({found} of {len(points)} terms named)"
         return Grade(False, score, tuple(matched), reason, tuple(missing))
     wrong = _wrong_claims(state, rubric.claims)
-    credited = max(found - len(wrong), 0)  # each wrong claim costs a point
-    correct = credited >= item.need
+    # A wrong claim costs a point, and an interviewer does not pass an answer that makes one.
+    credited = max(found - len(wrong), 0)
+    correct = credited >= item.need and not wrong
     return Grade(
         correct,
         credited / len(points),

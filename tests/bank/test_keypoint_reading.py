@@ -240,6 +240,18 @@ def test_a_wrong_claim_costs_a_point() -> None:
     ), result.reason
 
 
+def test_an_answer_with_every_point_and_a_wrong_claim_is_not_accepted() -> None:
+    reply = (
+        "A shorter version: extractive copies sentences, abstractive writes new sentences,"
+        " and abstractive copies the source's layout."
+    )
+    result = grade(SUMMARY, reply)
+    assert not result.correct and result.score == 2 / 3
+    assert result.reason == (
+        "not accepted: 2 of 3 points (a point off for saying 'abstractive copies', which is wrong)"
+    )
+
+
 def test_the_right_claim_in_the_same_words_costs_nothing() -> None:
     reply = (
         "It gives a shorter version of a text: extractive copies sentences from the source,"
