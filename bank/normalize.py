@@ -27,6 +27,8 @@ import unicodedata
 from functools import lru_cache
 from typing import cast
 
+from bank.stems import FILLERS_BY_START, STEMS, filler_end, stem
+
 MAX_REPLY_CHARS = 4000  # longer replies are graded on their start (the issue's contract)
 
 _FENCE_LANGUAGE = re.compile(r"```[A-Za-z0-9_+\-.#]*[ \t]*\n")
@@ -188,126 +190,6 @@ def fold(text: str) -> str:
     return text
 
 
-_STEMS: dict[str, str] = {}  # word -> stem; filled by stem(), read directly where it is hot
-_MAX_STEMS = 100_000
-
-
-def stem(word: str) -> str:
-    """Fold plural and past-participle endings so that forms of one word compare equal.
-
-    Deliberately tiny, and applied to both sides so only consistency matters, not English:
-    "gans"/"gan", "embeddings"/"embedding", "queries"/"query", "losses"/"loss",
-    "caches"/"cache", "biases"/"bias", "adds"/"added" ("noise is added" = "adds noise").
-    A final "e" is dropped so that "-es" and "-s" plurals of words ending in "e" meet their
-    singular ("noise"/"noises" are "nois"). "-ing" is kept: it often names another thing
-    ("noising" is not "noise", "grounding" is not "ground"). Words of three letters or fewer
-    are left alone ("gas", "yes").
-    """
-    cached = _STEMS.get(word)
-    if cached is None:
-        if len(_STEMS) >= _MAX_STEMS:
-            _STEMS.clear()
-        cached = _STEMS[word] = _stem(word)
-    return cached
-
-
-def _stem(word: str) -> str:
-    if len(word) <= 3 or not word.isalpha():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("ss", "us", "is", "ias")):
-        base = word
-    elif word.endswith("s"):
-        base = word[:-1]
-    else:
-        base = word
-    if base.endswith("ed") and len(base) >= 5:
-        return base[:-2]
-    if base.endswith("e") and len(base) > 3:
-        base = base[:-1]
-    return base
-
-
-# Said before an answer without changing it. Matched as whole-token sequences at the start,
-# repeatedly ("hmm, I think it's the ..."). Written without articles or apostrophes
-# ("it's" is "its") and stemmed here like every token.
-_FILLERS: tuple[tuple[str, ...], ...] = tuple(
-    tuple(map(stem, phrase.split()))
-    for phrase in (
-        "i think its",
-        "i think it is",
-        "i think",
-        "i believe its",
-        "i believe",
-        "i guess its",
-        "i guess",
-        "i would say",
-        "id say",
-        "i d say",
-        "im pretty sure its",
-        "im pretty sure",
-        "pretty sure its",
-        "pretty sure",
-        "i would go with",
-        "id go with",
-        "ill go with",
-        "i go with",
-        "go with",
-        "my answer is",
-        "my answer",
-        "my guess is",
-        "my guess",
-        "final answer",
-        "answer is",
-        "answer",
-        "correct answer is",
-        "right answer is",
-        "it must be",
-        "it should be",
-        "it would be",
-        "it is called",
-        "its called",
-        "it is",
-        "its",
-        "it",
-        "that is",
-        "thats",
-        "this is",
-        "is it",
-        "they are",
-        "theyre",
-        "probably",
-        "maybe",
-        "perhaps",
-        "definitely",
-        "obviously",
-        "surely",
-        "well",
-        "hmm",
-        "hmmm",
-        "um",
-        "umm",
-        "uh",
-        "uhh",
-        "ok",
-        "okay",
-        "so",
-        "oh",
-        "ah",
-        "called",
-        "is",
-    )
-)
-# First word -> the lengths of the fillers starting with it, longest first ("i think its"
-# before "i think"), each tried as one set lookup.
-_FILLER_SET = frozenset(_FILLERS)
-_FILLERS_BY_START: dict[str, tuple[int, ...]] = {
-    first: tuple(sorted({len(f) for f in _FILLERS if f[0] == first}, reverse=True))
-    for first in {f[0] for f in _FILLERS}
-}
-
-
 def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = False) -> Text:
     """Split folded text into stemmed word tokens, recording where clauses start.
 
@@ -348,11 +230,11 @@ def _tokenize_clauses(folded: str, drop_articles: bool, strip_filler: bool) -> T
 
 def _as_text(words: list[str], starts: list[int], soft: list[int], strip_filler: bool) -> Text:
     """Stem the words and, for a reply, drop its leading filler."""
-    cached = list(map(_STEMS.get, words))  # the cache, at C speed; misses are filled below
+    cached = list(map(STEMS.get, words))  # the cache, at C speed; misses are filled below
     if None in cached:
         cached = [token or stem(word) for token, word in zip(cached, words, strict=True)]
     tokens = cast(list[str], cached)
-    skip = _filler_end(tokens) if strip_filler and tokens and tokens[0] in _FILLERS_BY_START else 0
+    skip = filler_end(tokens) if strip_filler and tokens and tokens[0] in FILLERS_BY_START else 0
     if skip:
         starts = sorted({max(start - skip, 0) for start in starts})
         shifted = frozenset(start - skip for start in soft if start > skip)
@@ -362,11 +244,11 @@ def _as_text(words: list[str], starts: list[int], soft: list[int], strip_filler:
 
 def _one_clause_text(words: list[str], strip_filler: bool) -> Text:
     """``_as_text`` for the words of a single clause: no clause starts to shift."""
-    tokens = list(map(_STEMS.get, words))
+    tokens = list(map(STEMS.get, words))
     if None in tokens:
         tokens = [token or stem(word) for token, word in zip(tokens, words, strict=True)]
-    if strip_filler and tokens[0] in _FILLERS_BY_START:
-        skip = _filler_end(cast(list[str], tokens))
+    if strip_filler and tokens[0] in FILLERS_BY_START:
+        skip = filler_end(cast(list[str], tokens))
         if skip:
             return Text(tuple(tokens[skip:]), tuple(words[skip:]))  # type: ignore[arg-type]
     return Text(tuple(tokens), tuple(words))  # type: ignore[arg-type]
@@ -464,22 +346,6 @@ def _split_mixed(pieces: list[str]) -> list[str]:
     ]
 
 
-def _filler_end(tokens: list[str]) -> int:
-    """How many leading tokens are filler: "I think it's", "the answer is", "hmm," ..."""
-    start = 0
-    size = len(tokens)
-    while start < size and (lengths := _FILLERS_BY_START.get(tokens[start])):
-        for length in lengths:
-            end = start + length
-            # Never strip everything: "it" or "well" alone may be the whole reply.
-            if end < size and (length == 1 or tuple(tokens[start:end]) in _FILLER_SET):
-                start = end
-                break
-        else:
-            break
-    return start
-
-
 def prepare(reply: str) -> str:
     """A member's reply truncated, without markup, folded: the input of ``tokenize``."""
     return fold(clean_markup(reply[:MAX_REPLY_CHARS]))
@@ -511,11 +377,11 @@ def normalize_reply(reply: str) -> Text:
                 if not ARTICLES.isdisjoint(words):
                     words = [word for word in words if word not in ARTICLES]
                 if words:
-                    tokens = list(map(_STEMS.get, words))
+                    tokens = list(map(STEMS.get, words))
                     if None in tokens:
                         tokens = [t or stem(w) for t, w in zip(tokens, words, strict=True)]
-                    if tokens[0] in _FILLERS_BY_START:
-                        skip = _filler_end(cast(list[str], tokens))
+                    if tokens[0] in FILLERS_BY_START:
+                        skip = filler_end(cast(list[str], tokens))
                         if skip:
                             return Text(tuple(tokens[skip:]), tuple(words[skip:]))  # type: ignore[arg-type]
                     return Text(tuple(tokens), tuple(words))  # type: ignore[arg-type]
@@ -547,8 +413,8 @@ def _after_lead(core: str) -> Text | None:
     if not lead or not words:
         return None
     words = lead + words
-    tokens = [_STEMS.get(word) or stem(word) for word in words]
-    if tokens[0] not in _FILLERS_BY_START or _filler_end(tokens) != len(lead):
+    tokens = [STEMS.get(word) or stem(word) for word in words]
+    if tokens[0] not in FILLERS_BY_START or filler_end(tokens) != len(lead):
         return None
     return Text(tuple(tokens[len(lead) :]), tuple(words[len(lead) :]))
 
