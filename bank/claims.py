@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bank.lemmas import lemma_tokens
-from bank.normalize import Text, phrase_text, stem
+from bank.normalize import Text, prepare, stem, tokenize
 from bank.scope import NEGATORS, Negations
 
 # Absolute claims no interviewer accepts about an AI system, whatever the question: they
@@ -85,7 +85,8 @@ class Claim:
 
 
 def make_claim(label: str) -> Claim | None:
-    text = phrase_text(label)
+    # Read as keypoint replies are, leading "it is" included: it is the claim's subject.
+    text = tokenize(prepare(label))
     if not text.tokens:
         return None
     keys = lemma_tokens(text.words)
