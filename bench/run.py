@@ -35,6 +35,7 @@ BENCHMARKS = {
     "scheduler": 0.2,
     "daily_storm": 1.0,
     "autocomplete": 1.0,
+    "stats_cold": 1.0,
 }
 
 

@@ -18,6 +18,7 @@ TINY = {
     "scheduler": 0.005,
     "daily_storm": 0.01,
     "autocomplete": 0.01,
+    "stats_cold": 1.0,  # one command in a fresh process: no size to shrink
 }
 
 
