@@ -78,7 +78,7 @@ class _Rubric:
     vocabulary: Vocabulary  # every phrasing's words with a typo budget, by length
     # A word -> the (point, form) numbers a reply with that word (as token or lemma key) may
     # match exactly: each form is filed under words it cannot be found without.
-    triggers: dict[str, tuple[tuple[int, int], ...]]
+    triggers: dict[str, frozenset[int]]
     claims: tuple[Claim, ...]  # the item's misconceptions (bank.claims)
 
 
@@ -135,9 +135,10 @@ def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
     )
 
 
-def _triggers(points: list[_Point]) -> dict[str, tuple[tuple[int, int], ...]]:
-    """Each form under one word of each way _find_exact can find it (see _exact_places)."""
-    filed: dict[str, list[tuple[int, int]]] = {}
+def _triggers(points: list[_Point]) -> dict[str, frozenset[int]]:
+    """Each form under one word of each way _find_point's quick test can pass it, coded as
+    ``point << _PLACE_BITS | form`` so a reply's candidates are one set union."""
+    filed: dict[str, set[int]] = {}
     for number, point in enumerate(points):
         for place, form in enumerate(point.forms):
             phrase, written = form.phrase, form.written
@@ -150,11 +151,13 @@ def _triggers(points: list[_Point]) -> dict[str, tuple[tuple[int, int], ...]]:
             if written is not None:
                 words.update((max(written.tokens, key=len), written.squashed))
             for word in words:
-                filed.setdefault(word, []).append((number, place))
-    return {word: tuple(entries) for word, entries in filed.items()}
+                filed.setdefault(word, set()).add(number << _PLACE_BITS | place)
+    return {word: frozenset(entries) for word, entries in filed.items()}
 
 
 _SHOWN_MISSING = 3
+_PLACE_BITS = 12  # forms per point, at most 4096 (a point has a few dozen phrasings)
+_PLACE_MASK = (1 << _PLACE_BITS) - 1
 _NO_TABLE = ConfusableTable(())  # keypoints do not use the confusables table
 _NO_VOCABULARY = make_vocabulary(())
 
@@ -309,11 +312,13 @@ def _wrong_claims(state: _Reply, claims: tuple[Claim, ...]) -> list[str]:
 def _candidates(rubric: _Rubric, words: frozenset[str]) -> dict[int, list[int]]:
     """Point number -> its forms (in rubric order) worth looking for exactly in the reply."""
     triggers = rubric.triggers
-    chosen: dict[int, set[int]] = {}
-    for word in words & triggers.keys():
-        for number, place in triggers[word]:
-            chosen.setdefault(number, set()).add(place)
-    return {number: sorted(places) for number, places in chosen.items()}
+    hit = words & triggers.keys()
+    if not hit:
+        return {}
+    chosen: dict[int, list[int]] = {}
+    for code in sorted(frozenset().union(*map(triggers.__getitem__, hit))):
+        chosen.setdefault(code >> _PLACE_BITS, []).append(code & _PLACE_MASK)
+    return chosen
 
 
 def _find_point(state: _Reply, point: _Point, candidates: Iterable[int]) -> tuple[str | None, bool]:
