@@ -30,11 +30,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bank.claims import OVERCLAIMS, Claim, make_claim, stated
 from bank.confusables import ConfusableTable
-from bank.fuzzy import FuzzyIndex, Vocabulary, find_any_order, make_vocabulary, opposite
+from bank.fuzzy import FuzzyIndex, Vocabulary, find_any_order, make_vocabulary
 from bank.graded import Grade, per_item, quote
 from bank.lemmas import lemma_text, lemma_tokens, misspellable
 from bank.matching import Phrase, find_exact, make_phrase, may_occur_exactly, place_any_order
@@ -75,7 +76,7 @@ class _Point:
 class _Rubric:
     points: tuple[_Point, ...]
     explains: bool  # the question asks to explain: a bare list of terms is no answer
-    vocabulary: Vocabulary  # every phrasing's words with a typo budget, by length
+    spellings: Spellings  # every phrasing's words with a typo budget, by reply-word length
     # A word -> the (point, form) numbers a reply with that word (as token or lemma key) may
     # match exactly: each form is filed under words it cannot be found without.
     triggers: dict[str, frozenset[int]]
@@ -119,20 +120,39 @@ def _form(label: str) -> _Form | None:
 
 @per_item
 def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
-    asked = _Reply(tokenize(prepare(item.prompt)), _NO_VOCABULARY)
+    asked = _Reply(tokenize(prepare(item.prompt)), _NO_SPELLINGS)
     points = []
     for phrasings in item.points:
         forms = tuple(form for form in map(_form, phrasings) if form is not None)
         # A phrasing the question itself says earns nothing: repeating it is no answer.
         forms = tuple(form for form in forms if _find_exact(asked, form) is None) or forms
         points.append(_Point(forms, phrasings[0] if phrasings else ""))
-    vocabulary = make_vocabulary(form.phrase for point in points for form in point.forms)
+    spellings = _spellings(make_vocabulary(form.phrase for point in points for form in point.forms))
     claims = tuple(
         claim for claim in map(make_claim, (*item.misconceptions, *OVERCLAIMS)) if claim is not None
     )
     return _Rubric(
-        tuple(points), asks_for_explanation(item.prompt), vocabulary, _triggers(points), claims
+        tuple(points), asks_for_explanation(item.prompt), spellings, _triggers(points), claims
     )
+
+
+# Reply-word length -> (bank words, their typo budgets, the largest budget), stemmed words
+# and words as written together: one rapidfuzz sweep per typo finds the words it is close to.
+Spellings = dict[int, tuple[list[str], dict[str, int], int]]
+
+
+def _spellings(vocabulary: Vocabulary) -> Spellings:
+    merged: dict[int, dict[str, int]] = {}
+    for by_length in (vocabulary.tokens, vocabulary.words):
+        for length, near in by_length.items():
+            bucket = merged.setdefault(length, {})
+            for word, budget in near:
+                bucket[word] = max(budget, bucket.get(word, 0))
+    return {
+        length: (list(bucket), bucket, max(bucket.values()))
+        for length, bucket in merged.items()
+        if bucket
+    }
 
 
 def _triggers(points: list[_Point]) -> dict[str, frozenset[int]]:
@@ -159,7 +179,7 @@ _SHOWN_MISSING = 3
 _PLACE_BITS = 12  # forms per point, at most 4096 (a point has a few dozen phrasings)
 _PLACE_MASK = (1 << _PLACE_BITS) - 1
 _NO_TABLE = ConfusableTable(())  # keypoints do not use the confusables table
-_NO_VOCABULARY = make_vocabulary(())
+_NO_SPELLINGS: Spellings = {}
 
 
 class _Reply:
@@ -169,17 +189,17 @@ class _Reply:
         "_index",
         "_lemmas",
         "_misspelt",
+        "_spellings",
         "_typos",
-        "_vocabulary",
         "covered",
         "negated",
         "negations",
         "text",
     )
 
-    def __init__(self, text: Text, vocabulary: Vocabulary) -> None:
+    def __init__(self, text: Text, spellings: Spellings) -> None:
         self.text = text
-        self._vocabulary = vocabulary
+        self._spellings = spellings
         self._misspelt: frozenset[str] | None = None
         self.negations = Negations(text)
         self.negated = bool(self.negations)
@@ -210,17 +230,21 @@ class _Reply:
     @property
     def misspelt(self) -> frozenset[str]:
         """The rubric's words (stemmed or as written) that some typo of the reply is close to:
-        a phrasing with none of them cannot be found by close spelling."""
+        a phrasing with none of them cannot be found by close spelling. A sieve, so it may
+        let through more than bank.fuzzy then accepts, never less."""
         if self._misspelt is None:
-            vocabulary, near = self._vocabulary, set()
-            for position in self.typos:
-                word, token = self.text.words[position], self.text.tokens[position]
-                for written, by_length in ((word, vocabulary.words), (token, vocabulary.tokens)):
-                    for bank_word, budget in by_length.get(len(written), ()):
-                        if OSA.distance(
-                            written, bank_word, score_cutoff=budget
-                        ) <= budget and not opposite(written, bank_word):
-                            near.add(bank_word)
+            spellings, near = self._spellings, set()
+            words, tokens = self.text.words, self.text.tokens
+            for written in {words[p] for p in self.typos} | {tokens[p] for p in self.typos}:
+                bucket = spellings.get(len(written))
+                if bucket is None:
+                    continue
+                choices, budgets, most = bucket
+                for bank_word, edits, _ in process.extract(
+                    written, choices, scorer=OSA.distance, score_cutoff=most, limit=None
+                ):
+                    if edits <= budgets[bank_word]:
+                        near.add(bank_word)
             self._misspelt = frozenset(near)
         return self._misspelt
 
@@ -265,7 +289,7 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     if not points:
         return Grade(False, 0.0, reason="not accepted: this question has no key points")
     text = tokenize(prepare(reply))  # points are searched anywhere: no filler to strip
-    state = _Reply(text, rubric.vocabulary)
+    state = _Reply(text, rubric.spellings)
     candidates = _candidates(rubric, text.token_set | state.lemmas.token_set)
     matched: list[str] = []
     missing: list[str] = []
