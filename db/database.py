@@ -265,6 +265,14 @@ class Database:
         """One statement in its own transaction; returns the number of rows changed."""
         return await self.write_one(sql, params)
 
+    async def write_computed(self, compute: Callable[[sqlite3.Connection], T]) -> T:
+        """``compute(connection)`` run in the database thread as one write job: it may read,
+        decide and write, atomically (its own savepoint in the writer's group transaction),
+        in a single trip. Keep it short and pure: it holds every other write while it runs,
+        and must not touch the event loop. Its exception fails this job alone."""
+        result: T = (await self._submit([("call", compute, None)]))[0]
+        return result
+
     async def insert_one(self, sql: str, params: Params = ()) -> int:
         """One INSERT, atomic on its own; returns the new row's id."""
         return int((await self._submit([("insert", sql, params)]))[0] or 0)

@@ -81,30 +81,39 @@ async def update_card(
     """Read a card (None when the member never met the question), apply ``change`` and store
     the result.
 
-    Every answer anywhere lands here, so this is two trips to the database rather than a
-    four-statement transaction. Only the member's own answers write their card; the one race
-    left, the same member answering the same question twice in the same instant, would drop
-    one review, which the next answer corrects.
+    Every answer anywhere lands here, so it is one job of the database writer: the read, the
+    change and the upsert run together in the database thread (one trip, grouped with the
+    answers being committed), atomically, so two answers of the same member to the same
+    question cannot both start from the same card. ``change`` is pure and quick (it runs in
+    the database thread).
     """
     key = (guild_id, user_id, item_id)
-    row = await db.fetchone(
-        f"SELECT {_CARD_COLUMNS} FROM practice_cards "
-        "WHERE guild_id = ? AND user_id = ? AND item_id = ?",
-        key,
-    )
-    card = change(_card(row) if row else None)
-    await db.write_one(
-        f"INSERT INTO practice_cards (guild_id, user_id, item_id, {_CARD_COLUMNS}) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, user_id, item_id) DO UPDATE SET state = excluded.state, "
-        "step = excluded.step, stability = excluded.stability, "
-        "difficulty = excluded.difficulty, due_at = excluded.due_at, "
-        "last_review_at = excluded.last_review_at, reviews = excluded.reviews, "
-        "lapses = excluded.lapses",
-        (*key, card.state, card.step, card.stability, card.difficulty, card.due_at,
-         card.last_review_at, card.reviews, card.lapses),
-    )  # fmt: skip
-    return card
+
+    def read_change_store(conn: sqlite3.Connection) -> CardState:
+        row = conn.execute(_SELECT_CARD, key).fetchone()
+        card = change(_card(row) if row else None)
+        conn.execute(
+            _UPSERT_CARD,
+            (*key, card.state, card.step, card.stability, card.difficulty, card.due_at,
+             card.last_review_at, card.reviews, card.lapses),
+        )  # fmt: skip
+        return card
+
+    return await db.write_computed(read_change_store)
+
+
+_SELECT_CARD = (
+    f"SELECT {_CARD_COLUMNS} FROM practice_cards WHERE guild_id = ? AND user_id = ? AND item_id = ?"
+)
+_UPSERT_CARD = (
+    f"INSERT INTO practice_cards (guild_id, user_id, item_id, {_CARD_COLUMNS}) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (guild_id, user_id, item_id) DO UPDATE SET state = excluded.state, "
+    "step = excluded.step, stability = excluded.stability, "
+    "difficulty = excluded.difficulty, due_at = excluded.due_at, "
+    "last_review_at = excluded.last_review_at, reviews = excluded.reviews, "
+    "lapses = excluded.lapses"
+)
 
 
 async def get_card(db: Database, guild_id: int, user_id: int, item_id: str) -> CardState | None:

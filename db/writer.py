@@ -38,8 +38,10 @@ MAX_GROUP_JOBS = 500
 MAX_GROUP_SECONDS = 0.05
 
 # (kind, sql, params): kind is "execute" (returns rows changed), "insert" (returns the new
-# rowid) or "many" (executemany: params is an iterable of parameter sets; returns None).
-Statement = tuple[str, str, Any]
+# rowid), "many" (executemany: params is an iterable of parameter sets; returns None) or
+# "call" (sql is a function of the sqlite3 connection, run in the database thread: a
+# read-modify-write in the job's own savepoint; returns what the function returns).
+Statement = tuple[str, Any, Any]
 _GAVE_UP = object()  # the outcome of a job whose caller was cancelled before its turn
 _NOT_RUN = object()  # the outcome of a job not reached before the group was abandoned
 
@@ -271,6 +273,8 @@ def _run_statements(
                 if kind == "many":
                     raw.executemany(sql, params)
                     values.append(None)
+                elif kind == "call":
+                    values.append(sql(raw))
                 else:
                     cursor = raw.execute(sql, params)
                     values.append(cursor.lastrowid if kind == "insert" else cursor.rowcount)

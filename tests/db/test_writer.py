@@ -187,6 +187,41 @@ async def test_close_finishes_the_writes_already_queued(tmp_path: Path) -> None:
     assert len(committed_authors(path)) == 30
 
 
+async def test_a_computed_write_reads_and_writes_atomically_and_fails_alone(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "q.db"
+    async with Database(path) as db:
+        await db.write(SCHEMA)
+        await db.write("INSERT INTO notes (note_id, author, body) VALUES (1, 'counter', 0)")
+
+        def add_one(conn: sqlite3.Connection) -> int:
+            (count,) = conn.execute("SELECT body FROM notes WHERE note_id = 1").fetchone()
+            conn.execute("UPDATE notes SET body = ? WHERE note_id = 1", (count + 1,))
+            return int(count) + 1
+
+        def fails(conn: sqlite3.Connection) -> int:
+            conn.execute("UPDATE notes SET body = -100 WHERE note_id = 1")
+            raise ValueError("no")
+
+        groups_before = db.writer.groups
+        results = await asyncio.gather(
+            *(db.write_computed(add_one) for _ in range(50)),
+            db.write_computed(fails),
+            db.write_one("INSERT INTO notes (author) VALUES ('beside')"),
+            return_exceptions=True,
+        )
+        commits = db.writer.groups - groups_before
+    # No two read-modify-writes started from the same value, none was lost, and the failing
+    # one's update was rolled back while the writes around it were kept.
+    assert sorted(r for r in results[:50] if isinstance(r, int)) == list(range(1, 51))
+    assert isinstance(results[50], ValueError)
+    with sqlite3.connect(path) as other:
+        assert other.execute("SELECT body FROM notes WHERE note_id = 1").fetchone() == (50,)
+    assert committed_authors(path) == ["counter", "beside"]
+    assert commits < 10, f"52 queued writes took {commits} commits"
+
+
 def test_group_abandoned_is_an_operational_error() -> None:
     # Callers that retry on OperationalError (bot/retry.py) treat an undone group the same way.
     assert issubclass(GroupAbandoned, sqlite3.OperationalError)
