@@ -7,12 +7,13 @@ most ``MAX_GAP`` other words between them in all ("GPT is an encoder-only model"
 encoder-only"), inside one clause, and no negator of the reply denies it ("it is not true
 that VAEs give sharper images"). The order is what tells "VAEs are blurrier than GANs" from
 "GANs are blurrier than VAEs": a list of the same words in another order is no such claim.
-The words between may not join or contrast two statements ("and", "but", "while", "than")
-or turn a comparison round ("less", "fewer"): "extractive copies sentences and abstractive
-writes new ones" does not claim that extractive writes them. A negator that is one of the
-claim's own words ("never hallucinates") is the claim itself, and any negator up to three words
-before the claim denies it ("it doesn't just copy existing content"). A claim right after "than"
-or "versus" is the thing compared against, not said: "cheaper than training from scratch".
+The words between may not join or contrast two statements ("and", "but", "while", "than"),
+turn a comparison round ("less", "fewer") or make an analogy ("it is like a search engine"):
+"extractive copies sentences and abstractive writes new ones" does not claim that extractive
+writes them. A negator that is one of the claim's own words ("never hallucinates") is the
+claim itself, and any negator up to three words before the claim denies it ("it doesn't just
+copy existing content"). A claim right after "than" or "versus" is the thing compared
+against, not said: "cheaper than training from scratch".
 """
 
 from __future__ import annotations
@@ -68,6 +69,7 @@ _BETWEEN_STATEMENTS = frozenset(
         "less",
         "fewer",
         "whilst",
+        "like",  # "it is like a search engine" is an analogy, not a claim
     )
 )
 _COMPARED = frozenset({"than", "versus", "vs"})  # "better than X" does not say X

@@ -272,7 +272,11 @@ def test_a_denied_misconception_costs_nothing() -> None:
 GENERATES = keypoints(
     [["learns patterns"], ["new content"]],
     need=2,
-    misconceptions=("copies existing content", "fine-tuning trains from scratch"),
+    misconceptions=(
+        "copies existing content",
+        "fine-tuning trains from scratch",
+        "it is a search engine",
+    ),
 )
 
 
@@ -282,6 +286,7 @@ GENERATES = keypoints(
         "It learns patterns and makes new content; it does not just copy existing content.",
         "It learns patterns and makes new content rather than copying existing content.",
         "It learns patterns for new content; fine-tuning is cheaper than training from scratch.",
+        "It learns patterns and makes new content: it is like a search engine that writes.",
     ],
 )
 def test_a_claim_rejected_or_compared_against_costs_nothing(reply: str) -> None:
