@@ -80,6 +80,7 @@ class _Rubric:
     # A word -> the (point, form) numbers a reply with that word (as token or lemma key) may
     # match exactly: each form is filed under words it cannot be found without.
     triggers: dict[str, frozenset[int]]
+    trigger_words: frozenset[str]  # the triggers' keys, for set intersections at C speed
     claims: tuple[Claim, ...]  # the item's misconceptions (bank.claims)
 
 
@@ -131,8 +132,14 @@ def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
     claims = tuple(
         claim for claim in map(make_claim, (*item.misconceptions, *OVERCLAIMS)) if claim is not None
     )
+    triggers = _triggers(points)
     return _Rubric(
-        tuple(points), asks_for_explanation(item.prompt), spellings, _triggers(points), claims
+        tuple(points),
+        asks_for_explanation(item.prompt),
+        spellings,
+        triggers,
+        frozenset(triggers),
+        claims,
     )
 
 
@@ -290,7 +297,7 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
         return Grade(False, 0.0, reason="not accepted: this question has no key points")
     text = tokenize(prepare(reply))  # points are searched anywhere: no filler to strip
     state = _Reply(text, rubric.spellings)
-    candidates = _candidates(rubric, text.token_set | state.lemmas.token_set)
+    candidates = _candidates(rubric, text.token_set, state.lemmas.token_set)
     matched: list[str] = []
     missing: list[str] = []
     negated: list[str] = []
@@ -333,10 +340,12 @@ def _wrong_claims(state: _Reply, claims: tuple[Claim, ...]) -> list[str]:
     return wrong
 
 
-def _candidates(rubric: _Rubric, words: frozenset[str]) -> dict[int, list[int]]:
+def _candidates(
+    rubric: _Rubric, tokens: frozenset[str], lemmas: frozenset[str]
+) -> dict[int, list[int]]:
     """Point number -> its forms (in rubric order) worth looking for exactly in the reply."""
-    triggers = rubric.triggers
-    hit = words & triggers.keys()
+    triggers, filed = rubric.triggers, rubric.trigger_words
+    hit = (tokens & filed) | (lemmas & filed)
     if not hit:
         return {}
     chosen: dict[int, list[int]] = {}
