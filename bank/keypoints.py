@@ -82,6 +82,7 @@ class _Rubric:
     triggers: dict[str, frozenset[int]]
     trigger_words: frozenset[str]  # the triggers' keys, for set intersections at C speed
     claims: tuple[Claim, ...]  # the item's misconceptions (bank.claims)
+    claim_words: frozenset[str]  # the longest lemma key of each claim
 
 
 def _form(label: str) -> _Form | None:
@@ -140,6 +141,7 @@ def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
         triggers,
         frozenset(triggers),
         claims,
+        frozenset(max(claim.keys, key=len) for claim in claims),
     )
 
 
@@ -314,7 +316,7 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
         score = min(found / len(points), SALAD_SHARE)
         reason = f"not accepted: {SALAD_REASON} ({found} of {len(points)} terms named)"
         return Grade(False, score, tuple(matched), reason, tuple(missing))
-    wrong = _wrong_claims(state, rubric.claims)
+    wrong = _wrong_claims(state, rubric.claims, rubric.claim_words)
     # A wrong claim costs a point, and an interviewer does not pass an answer that makes one.
     credited = max(found - len(wrong), 0)
     correct = credited >= item.need and not wrong
@@ -327,10 +329,15 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     )
 
 
-def _wrong_claims(state: _Reply, claims: tuple[Claim, ...]) -> list[str]:
-    """The misconceptions the reply states; two said in the same words count once."""
+def _wrong_claims(state: _Reply, claims: tuple[Claim, ...], rare: frozenset[str]) -> list[str]:
+    """The misconceptions the reply states; two said in the same words count once.
+
+    ``rare`` holds each claim's rarest word: a reply with none of them states none.
+    """
     text, lemmas, negations = state.text, state.lemmas, state.negations
     wrong: list[str] = []
+    if rare.isdisjoint(lemmas.token_set):
+        return wrong
     said: set[int] = set()
     for claim in claims:
         where = stated(claim, text, lemmas, negations)
