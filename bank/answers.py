@@ -22,6 +22,7 @@ from bank.matching import Occurrence, Phrase, find_exact, make_phrase
 from bank.negation import hedge_alternatives, is_negated
 from bank.normalize import Text, normalize_reply, phrase_tokens, stem
 from bank.schema import ShortItem
+from bank.stems import STEMS
 
 # --- answer keys: what counts as right and what as a rival, per item ------------------------
 
@@ -307,7 +308,10 @@ def _alternative(key: AnswerKey, text: Text, occurrence: Occurrence) -> str | No
 def judge(key: AnswerKey, text: Text) -> Judgement:
     if not text.tokens:
         return Judgement("empty", EMPTY)
-    whole = key.by_form.get(text.joined) or key.by_form.get(f" {stem(''.join(text.words))} ")
+    squashed = "".join(text.words)
+    whole = key.by_form.get(text.joined) or key.by_form.get(
+        f" {STEMS.get(squashed) or stem(squashed)} "
+    )
     if whole is not None:
         return _accepted(whole, "matches") if whole.accepted else _rival(whole)
     found = _exact_finds(key, text)
@@ -436,8 +440,18 @@ def _judge_fuzzy(key: AnswerKey, text: Text) -> Judgement:
     return _no_match(key)
 
 
+# Item id -> (item, table, its key): _short_key's cache, looked up here without a call. An
+# item graded with another table rebuilds its entry (correct, if slower: tests do that).
+_KEYS: dict[int, tuple[ShortItem, ConfusableTable, AnswerKey]] = {}
+
+
 def grade_short(item: ShortItem, reply: str, table: ConfusableTable) -> Grade:
     if "://" in reply and _keeps_links(item, table):
         # Links are markup to drop in a reply, except when the answer is one.
         reply = _LINK.sub(" ", reply)
-    return judge(_short_key(item, table), normalize_reply(reply)).grade
+    entry = _KEYS.get(id(item))
+    if entry is None or entry[0] is not item or entry[1] is not table:
+        if len(_KEYS) >= CACHE_SIZE:
+            _KEYS.clear()
+        entry = _KEYS[id(item)] = (item, table, _short_key(item, table))
+    return judge(entry[2], normalize_reply(reply)).grade
