@@ -20,6 +20,8 @@ class McqKey:
     correct: int
     numeric_choices: bool  # a choice like "8" turns digits into choice text, not positions
     choice_tokens: tuple[tuple[str, ...], ...]
+    # The verdict of picking each choice by its letter or number alone, made once per item.
+    picked: tuple[Grade, ...] = ()
 
     def label(self, index: int) -> str:
         return f"{LETTERS[index]}) {self.keys[index].shown}"
@@ -48,7 +50,9 @@ def _mcq_key(item: McqItem, table: ConfusableTable) -> McqKey:
     numeric = any(_NUMBER.fullmatch(choice.strip()) for choice in item.choices)
     letter = item.answer.strip().upper()[:1] if isinstance(item.answer, str) else ""
     correct = LETTERS.find(letter) if letter else -1
-    return McqKey(keys, len(item.choices), correct, numeric, tokens)
+    key = McqKey(keys, len(item.choices), correct, numeric, tokens)
+    picked = tuple(_chose(index, key) for index in range(min(len(item.choices), len(LETTERS))))
+    return McqKey(keys, len(item.choices), correct, numeric, tokens, picked)
 
 
 _MCQ_FILLER = re.compile(
@@ -153,6 +157,8 @@ def _graded_picks(picks: list[int], mcq: McqKey) -> Grade:
 
 def _chose(index: int, mcq: McqKey, written: str = "") -> Grade:
     """The verdict for one picked choice; ``written`` is the partial text that picked it."""
+    if not written and index < len(mcq.picked):
+        return mcq.picked[index]
     label = mcq.label(index)
     if index == mcq.correct:
         reason = f"accepted: {quote(written)} fits {label}" if written else f"accepted: {label}"
