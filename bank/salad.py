@@ -2,7 +2,8 @@
 
 A question asks for an explanation unless it only asks to name or list things ("Name three
 generative AI applications"): a prompt that says explain, describe, compare, contrast, how,
-why, "say what" and the like asks for sentences even when it also says "name".
+why, "say what" and the like asks for sentences even when it also says "name", and so does
+one that asks for caveats, concerns, pitfalls, drawbacks or limitations (each is a reason).
 
 To such a question, a reply is a list of terms, not an explanation, when outside the rubric
 terms it names it has no function word (pronoun, auxiliary, preposition, conjunction other
@@ -21,7 +22,10 @@ from bank.normalize import Text, stem
 _LIST_ASK = re.compile(r"\b(name|list|enumerate)\b|\bgive (some|several|a few|\w+ examples)\b")
 _EXPLAIN_ASK = re.compile(
     r"\b(explain|describe|compare|contrast|how|why|walk me through|discuss|differ\w*"
-    r"|trade.?offs?|say what|say why|say how|what (does|do|is|are|makes|happens|sets))\b"
+    r"|trade.?offs?|say what|say why|say how|what (does|do|is|are|makes|happens|sets)"
+    # A caveat or a concern is a reason, said in a sentence: "name the open LLM families
+    # and any caveats about calling them open source" is not answered by "llama open weights".
+    r"|caveats?|concerns?|pitfalls?|drawbacks?|limitations?)\b"
 )
 
 # The words a sentence is made of beyond its terms. Articles are dropped before grading, so

@@ -356,10 +356,68 @@ def test_a_list_question_accepts_a_list() -> None:
         ("Name three generative AI applications.", False),
         ("List the key features of generative AI.", False),
         ("Name one generative AI tool and say what it creates.", True),
+        ("Name the open LLM families and any caveats about calling them open.", True),
+        ("What ethical concerns does wide use raise? Give concrete examples.", True),
     ],
 )
 def test_which_questions_ask_for_sentences(prompt: str, explains: bool) -> None:
     assert asks_for_explanation(prompt) is explains
+
+
+def test_a_caveats_question_refuses_a_bare_list() -> None:
+    item = keypoints(
+        [["Llama", "Mistral"], ["open weights", "licence limits use"]],
+        need=2,
+        prompt="Name the main open LLM families and any caveats about calling them open source.",
+    )
+    assert not grade(item, "Llama, open weights").correct
+    assert grade(item, "Llama is open weights only: its training data is not released").correct
+
+
+# --- a long worked answer ---------------------------------------------------------------------
+
+PIPELINE = keypoints(
+    [["chunking"], ["embedding"], ["vector database"], ["retrieval"]],
+    need=4,
+    prompt="Which components would you build for a RAG pipeline?",
+)
+# Names chunking, retrieval and an embedding step; "searchable store" is no rubric phrasing.
+_WORKED = (
+    "I would start by collecting the documents my users care about and cleaning them, then "
+    "chunking them into passages of a few hundred words with a little overlap so that no "
+    "answer is cut in half. Each passage goes through an embedding model, and the results go "
+    "into a searchable store that we can query quickly. At question time the retrieval step "
+    "finds the closest passages, and they are put in front of the model with the question, "
+    "with an instruction to answer only from them and to say so when they do not cover it. "
+    "Finally I would log every question and answer so we can check quality over time."
+)
+
+
+def test_a_long_worked_answer_may_miss_one_point() -> None:
+    result = grade(PIPELINE, _WORKED)
+    assert len(result.matched) == 3 and result.correct, result.reason
+
+
+def test_a_short_answer_gets_no_such_slack() -> None:
+    result = grade(PIPELINE, "Chunking, then an embedding model, then retrieval of passages.")
+    assert len(result.matched) == 3 and not result.correct, result.reason
+
+
+def test_a_long_answer_with_a_misconception_gets_no_slack() -> None:
+    item = keypoints(
+        [list(point) for point in PIPELINE.points],
+        need=4,
+        prompt=PIPELINE.prompt,
+        misconceptions=("never hallucinates",),
+    )
+    result = grade(item, _WORKED + " With this design the assistant never hallucinates.")
+    assert not result.correct, result.reason
+
+
+def test_a_long_answer_two_points_short_is_not_accepted() -> None:
+    reply = _WORKED.replace("chunking them", "cutting them")
+    result = grade(PIPELINE, reply)
+    assert len(result.matched) == 2 and not result.correct, result.reason
 
 
 # --- blind answers (bench/grading_eval, tune part only) ---------------------------------------
@@ -393,6 +451,10 @@ PINNED = [
     ("prompting-few-shot-prompting", "weak"),
     ("sampling-temperature-explained", "wrong"),
     ("evaluation-benchmarks", "wrong"),
+    # A long worked answer in everyday words may miss one point ("a numeric fingerprint").
+    ("rag-build-from-scratch", "plain"),
+    ("generative-models-vae-how", "plain"),
+    ("product-regulated", "plain"),
     # A misconception costs a point.
     ("fundamentals-summarization", "wrong"),
     ("llms-open-models", "wrong"),
