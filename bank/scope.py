@@ -14,6 +14,11 @@ item that opens with a new subject or a contrast ("it", "we", "just", "instead",
 the list, and so does any sentence break.
 
 "isn't it X?" asks rather than denies, and "not just X" / "not only X" affirm X.
+
+"Not needed" after its subject denies the subject: "chunking isn't really needed" and
+"human evaluation is not necessary" deny chunking and human evaluation (up to five words
+back in the clause). "Don't need" reaches as far as "no need": "you don't need your own
+review" denies the review.
 """
 
 from __future__ import annotations
@@ -35,6 +40,17 @@ _REACH = {True: 2, False: 3}  # by "is a noun negator": how far the direct denia
 _LINKS = frozenset({"and", "or", "nor"})
 # After "no", these name a lack of need for what follows: "no need to retrain the model".
 _NEED_WORDS = frozenset(stem(word) for word in ("need", "reason", "point", "requirement"))
+# After a verb negator, these make it "no need": "don't need your own review" reaches as
+# far as "no need to review it" does.
+_NEED_VERBS = frozenset(stem(word) for word in ("need", "needs", "require", "requires"))
+# "X isn't (really) needed": the negator denies its subject, the words before it.
+_NOT_NEEDED = frozenset(
+    stem(word) for word in ("needed", "necessary", "required", "essential", "useful", "helpful")
+)
+_HEDGES = frozenset(stem(word) for word in ("really", "actually", "strictly", "even", "that"))
+_COPULA_NOT = frozenset(stem(word) for word in ("isnt", "arent", "wasnt", "werent", "not"))
+_COPULAS = frozenset(stem(word) for word in ("is", "are", "was", "were", "be"))
+_SUBJECT_REACH = 5  # the longest subject such a denial covers: "RLHF and preference data"
 _MAX_ITEM = 4
 # Longest item, by (after a comma, not "and" after "not"): commas 4, "and"/"or" 3 or 1.
 _ITEM_LIMITS = {True: {True: _MAX_ITEM, False: _MAX_ITEM}, False: {True: _MAX_ITEM - 1, False: 1}}
@@ -106,8 +122,35 @@ def negation_spans(text: Text) -> tuple[Span, ...]:
         if noun and tokens[after] in _NEED_WORDS:  # "no need to retrain": what is not needed
             reach += 2
         direct = min(after + reach, clause_end)
+        if not noun and tokens[after] in _NEED_VERBS:
+            # "doesn't need your own review", up to an "and" that opens a new predicate:
+            # "does not need labels and finds patterns".
+            direct = min(after + reach + 2, clause_end)
+            direct = next((at for at in range(after, direct) if tokens[at] in _LINKS), direct)
+        subject = _subject_denied(text, index, clause_end)
+        if subject is not None:
+            spans.append(subject)
         spans.append((index, after, max(direct, _list_end(text, after, clause_end, noun))))
     return tuple(spans)
+
+
+def _subject_denied(text: Text, index: int, clause_end: int) -> Span | None:
+    """ "Chunking isn't really needed", "RLHF and preference data are not necessary": the
+    span of the subject a post-positive "not needed" denies, or None."""
+    tokens = text.tokens
+    token = tokens[index]
+    if token not in _COPULA_NOT or (
+        token == "not" and (not index or tokens[index - 1] not in _COPULAS)
+    ):
+        return None
+    after = index + 1
+    if after < clause_end and tokens[after] in _HEDGES:
+        after += 1
+    if after >= clause_end or tokens[after] not in _NOT_NEEDED:
+        return None
+    at = index - 1 if token == "not" else index  # "is not": the subject ends before "is"
+    start = max(text.starts[text.clauses[index]], at - _SUBJECT_REACH)
+    return (index, start, at) if start < at else None
 
 
 def _clause_end(text: Text, index: int) -> int:

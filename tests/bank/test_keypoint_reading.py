@@ -160,6 +160,32 @@ def test_no_need_to_denies_what_is_not_needed() -> None:
     assert not grade(item, "You need to retrain the model, then it retrieves documents.").correct
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "Chunking isn't really needed, and we retrieve documents.",
+        "Chunking is not necessary; we retrieve documents.",
+        "We retrieve documents. Chunking and overlap aren't required.",
+    ],
+)
+def test_not_needed_after_a_subject_denies_it(reply: str) -> None:
+    item = keypoints([["chunking"], ["retrieve documents"]], need=2)
+    result = grade(item, reply)
+    assert result.matched == ("retrieve documents",), result.reason
+
+
+def test_not_needed_denies_its_own_subject_only() -> None:
+    item = keypoints([["chunking"], ["reranking"]], need=2)
+    result = grade(item, "We always use chunking; reranking is not needed for small corpora.")
+    assert result.matched == ("chunking",), result.reason
+
+
+def test_dont_need_reaches_as_far_as_no_need() -> None:
+    item = keypoints([["human review"], ["audit log"]], need=2)
+    result = grade(item, "You don't need your own human review, just an audit log.")
+    assert result.matched == ("audit log",), result.reason
+
+
 def test_a_clause_after_a_comma_is_not_denied() -> None:
     item = keypoints([["clusters"], ["labels"]], need=1)
     assert grade(item, "Without labels, it clusters the data.").matched == ("clusters",)
