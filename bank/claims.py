@@ -46,6 +46,16 @@ OVERCLAIMS = (
     "is never wrong",
     "always gives the right answer",
     "always gets it right",
+    # Compliance and safety are never a property a vendor or a model hands over whole.
+    "automatically compliant",
+    "automatically safe",
+    "automatically accurate",
+    "automatically unbiased",
+    # Today's models are not minds: an answer built on that is built on a false premise.
+    "models are conscious",
+    "ai is conscious",
+    "are sentient",
+    "is sentient",
 )
 
 MAX_GAP = 2  # other reply words a claim's words may have between them, in all

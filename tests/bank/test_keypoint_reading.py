@@ -343,6 +343,21 @@ def test_an_absolute_claim_costs_a_point_on_any_question() -> None:
     assert grade(item, hedged).correct
 
 
+@pytest.mark.parametrize(
+    ("said", "claim"),
+    [
+        ("Certified vendors make the output automatically compliant.", "automatically compliant"),
+        ("Bias matters less now that the models are already conscious.", "models are conscious"),
+    ],
+)
+def test_compliance_and_minds_are_absolute_claims_too(said: str, claim: str) -> None:
+    item = keypoints([["output"], ["bias"]], need=2)
+    result = grade(item, f"We check the output for bias. {said}")
+    assert not result.correct
+    assert f"for saying {claim!r}" in result.reason, result.reason
+    assert grade(item, "We check the output for bias; no model is conscious.").correct
+
+
 # --- keyword salad ---------------------------------------------------------------------------
 
 
@@ -482,6 +497,8 @@ PINNED = [
     ("generative-models-vae-how", "plain"),
     ("product-regulated", "plain"),
     # A misconception costs a point.
+    ("rag-embeddings-usefulness", "wrong"),  # "embeddings are one-hot vectors"
+    ("safety-ethics-one-concern", "wrong"),  # "models are already conscious"
     ("fundamentals-summarization", "wrong"),
     ("llms-open-models", "wrong"),
 ]
