@@ -13,6 +13,8 @@ only ("does not use tools and memory"), since a longer one is mostly a new predi
 item that opens with a new subject or a contrast ("it", "we", "just", "instead", ...) ends
 the list, and so does any sentence break.
 
+"Turn off X" and "disable X" deny X as "don't use X" does.
+
 "isn't it X?" asks rather than denies, and "not just X" / "not only X" affirm X.
 
 "Not needed" after its subject denies the subject: "chunking isn't really needed" and
@@ -30,10 +32,14 @@ from bank.normalize import Text, stem
 _NOUN_NEGATORS = frozenset(
     stem(word) for word in ("no", "without", "lack", "lacks", "lacking", "none", "neither", "nor")
 )
-_VERB_NEGATORS = frozenset(stem(word) for word in (*DENYING_WORDS, "unable"))
+# "Disable batching" denies batching as "don't use batching" does.
+_DISABLING = ("disable", "disables", "disabling", "disabled")
+_VERB_NEGATORS = frozenset(stem(word) for word in (*DENYING_WORDS, "unable", *_DISABLING))
 NEGATORS = _NOUN_NEGATORS | _VERB_NEGATORS
-# Two-word negators ("instead of", "rather than") count by their last word.
-_CANDIDATES = NEGATORS | frozenset(NEGATOR_PAIRS)
+# Two-word negators ("instead of", "rather than", "turn off") count by their last word.
+_TURNING = ("turn", "turns", "turning", "turned", "switch", "switches", "switching", "switched")
+_PAIRS = {**NEGATOR_PAIRS, "off": tuple(stem(word) for word in _TURNING)}
+_CANDIDATES = NEGATORS | frozenset(_PAIRS)
 _SUBJECTS = frozenset({"it", "that", "this", "there", "they", "we", "you", "i"})
 _AFFIRMING = frozenset({"just", "only", "merely", "simply"})  # "not just X": X holds
 _REACH = {True: 2, False: 3}  # by "is a noun negator": how far the direct denial goes
@@ -97,7 +103,7 @@ Span = tuple[int, int, int]  # (negator index, first denied token, end of denial
 def negation_spans(text: Text) -> tuple[Span, ...]:
     """Every negator of the reply with the token range it denies."""
     tokens, present = text.tokens, text.token_set
-    if present.isdisjoint(NEGATORS) and present.isdisjoint(NEGATOR_PAIRS):
+    if present.isdisjoint(_CANDIDATES):
         return ()
     clauses, positions = text.clauses, text.positions
     spans = []
@@ -108,7 +114,7 @@ def negation_spans(text: Text) -> tuple[Span, ...]:
         token = tokens[index]
         if token in NEGATORS:
             noun = token in _NOUN_NEGATORS
-        elif token in NEGATOR_PAIRS and index > 0 and tokens[index - 1] in NEGATOR_PAIRS[token]:
+        elif token in _PAIRS and index > 0 and tokens[index - 1] in _PAIRS[token]:
             noun = False
         else:
             continue

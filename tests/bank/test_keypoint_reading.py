@@ -186,6 +186,16 @@ def test_dont_need_reaches_as_far_as_no_need() -> None:
     assert result.matched == ("audit log",), result.reason
 
 
+@pytest.mark.parametrize(
+    "reply", ["Turn off batching, then stream the tokens.", "Disable batching; stream."]
+)
+def test_turning_off_denies_what_is_turned_off(reply: str) -> None:
+    item = keypoints([["batching"], ["stream"]], need=2)
+    result = grade(item, reply)
+    assert result.matched == ("stream",), result.reason
+    assert grade(item, "Turn on batching, then stream the tokens.").correct
+
+
 def test_a_clause_after_a_comma_is_not_denied() -> None:
     item = keypoints([["clusters"], ["labels"]], need=1)
     assert grade(item, "Without labels, it clusters the data.").matched == ("clusters",)
@@ -500,6 +510,8 @@ PINNED = [
     ("rag-embeddings-usefulness", "wrong"),  # "embeddings are one-hot vectors"
     ("safety-ethics-one-concern", "wrong"),  # "models are already conscious"
     ("fundamentals-summarization", "wrong"),
+    ("generative-models-gan-feedback", "wrong"),  # "so they cooperate"
+    ("deployment-latency", "wrong"),  # "streaming actually makes latency worse"
     ("llms-open-models", "wrong"),
 ]
 
