@@ -204,6 +204,7 @@ class _Reply:
         "negated",
         "negations",
         "text",
+        "unneeded",
     )
 
     def __init__(self, text: Text, spellings: Spellings) -> None:
@@ -213,6 +214,7 @@ class _Reply:
         self.negations = Negations(text)
         self.negated = bool(self.negations)
         self.covered: set[int] = set()  # positions of rubric terms found, for the salad test
+        self.unneeded = False  # the point being looked for was said not to be needed
         self._lemmas: Text | None = None
         self._index: FuzzyIndex | None = None
         self._typos: frozenset[int] | None = None
@@ -289,6 +291,8 @@ class _Reply:
         denied = self.negated and self.negations.denies(start, end, form.own)
         if form.negative:
             return True if denied else None
+        if denied and self.negations.unneeded(start, end):
+            self.unneeded = True
         return not denied
 
 
@@ -303,7 +307,9 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     matched: list[str] = []
     missing: list[str] = []
     negated: list[str] = []
+    unneeded: list[str] = []
     for number, point in enumerate(points):
+        state.unneeded = False
         label, denied = _find_point(state, point, candidates.get(number, ()))
         if label is not None:
             matched.append(label)
@@ -311,12 +317,14 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
             missing.append(point.shown)
             if denied:
                 negated.append(point.shown)
+            if state.unneeded:  # "chunking isn't really needed", and nowhere said it is
+                unneeded.append(f"{point.shown} is not needed")
     found = len(matched)
     if rubric.explains and found and is_salad(text, state.covered):
         score = min(found / len(points), SALAD_SHARE)
         reason = f"not accepted: {SALAD_REASON} ({found} of {len(points)} terms named)"
         return Grade(False, score, tuple(matched), reason, tuple(missing))
-    wrong = _wrong_claims(state, rubric.claims, rubric.claim_words)
+    wrong = unneeded + _wrong_claims(state, rubric.claims, rubric.claim_words)
     # A wrong claim costs a point, and an interviewer does not pass an answer that makes one.
     credited = max(found - len(wrong), 0)
     correct = not wrong and (credited >= item.need or _thorough(text, credited, item.need))

@@ -100,13 +100,15 @@ _ITEM_BREAKS = frozenset(
 Span = tuple[int, int, int]  # (negator index, first denied token, end of denial)
 
 
-def negation_spans(text: Text) -> tuple[Span, ...]:
-    """Every negator of the reply with the token range it denies."""
+def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Every negator of the reply with the token range it denies; and, of those, the ones
+    that say what they deny is not needed ("no need to X", "don't need X", "X isn't needed")."""
     tokens, present = text.tokens, text.token_set
     if present.isdisjoint(_CANDIDATES):
-        return ()
+        return (), ()
     clauses, positions = text.clauses, text.positions
-    spans = []
+    spans: list[Span] = []
+    unneeded: list[Span] = []
     candidates = sorted(
         index for token in present & _CANDIDATES for index in positions[token]
     )  # a few positions, rather than a Python loop over every word
@@ -125,19 +127,25 @@ def negation_spans(text: Text) -> tuple[Span, ...]:
             continue
         clause_end = _clause_end(text, after)
         reach = _REACH[noun]
-        if noun and tokens[after] in _NEED_WORDS:  # "no need to retrain": what is not needed
+        need = noun and tokens[after] in _NEED_WORDS
+        if need:  # "no need to retrain": what is not needed
             reach += 2
         direct = min(after + reach, clause_end)
         if not noun and tokens[after] in _NEED_VERBS:
             # "doesn't need your own review", up to an "and" that opens a new predicate:
             # "does not need labels and finds patterns".
+            need = True
             direct = min(after + reach + 2, clause_end)
             direct = next((at for at in range(after, direct) if tokens[at] in _LINKS), direct)
         subject = _subject_denied(text, index, clause_end)
         if subject is not None:
             spans.append(subject)
-        spans.append((index, after, max(direct, _list_end(text, after, clause_end, noun))))
-    return tuple(spans)
+            unneeded.append(subject)
+        span = (index, after, max(direct, _list_end(text, after, clause_end, noun)))
+        spans.append(span)
+        if need:
+            unneeded.append(span)
+    return tuple(spans), tuple(unneeded)
 
 
 def _subject_denied(text: Text, index: int, clause_end: int) -> Span | None:
@@ -211,11 +219,11 @@ def _list_end(text: Text, first: int, clause_end: int, noun: bool) -> int:
 class Negations:
     """The negators of one reply and what each denies, to test occurrences against."""
 
-    __slots__ = ("_spans", "_text")
+    __slots__ = ("_spans", "_text", "_unneeded")
 
     def __init__(self, text: Text) -> None:
         self._text = text
-        self._spans = negation_spans(text)
+        self._spans, self._unneeded = negation_spans(text)
 
     def __bool__(self) -> bool:
         return bool(self._spans)
@@ -233,3 +241,8 @@ class Negations:
                     continue
                 return True
         return False
+
+    def unneeded(self, start: int, end: int) -> bool:
+        """Whether reply tokens ``start..end`` are said not to be needed ("you don't need
+        chunking", "evaluation isn't really necessary"): a claim, not just an omission."""
+        return any(first < end and start < last for _, first, last in self._unneeded)

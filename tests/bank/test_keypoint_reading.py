@@ -186,6 +186,19 @@ def test_dont_need_reaches_as_far_as_no_need() -> None:
     assert result.matched == ("audit log",), result.reason
 
 
+def test_saying_a_key_point_is_not_needed_is_a_wrong_claim() -> None:
+    item = keypoints([["chunking"], ["embedding"], ["retrieval"]], need=2)
+    result = grade(item, "Embed each file and run retrieval. Chunking isn't really needed.")
+    assert not result.correct
+    assert "for saying 'chunking is not needed', which is wrong" in result.reason, result.reason
+
+
+def test_a_point_said_elsewhere_is_no_such_claim() -> None:
+    item = keypoints([["disclosure"], ["labels"]], need=2)
+    reply = "Add labels and a disclosure to AI text; a spellcheck doesn't need disclosure."
+    assert grade(item, reply).correct
+
+
 @pytest.mark.parametrize(
     "reply", ["Turn off batching, then stream the tokens.", "Disable batching; stream."]
 )
