@@ -83,6 +83,9 @@ _BETWEEN_STATEMENTS = frozenset(
     )
 )
 _COMPARED = frozenset({"than", "versus", "vs"})  # "better than X" does not say X
+# Subjects that are one thing in a claim: "train the LLM on the documents" says what
+# "train the model on the documents" does. Only for claims: as rubric points they differ.
+_SAME_SUBJECT = {"llm": "model"}
 _DENIED_WITHIN = 3  # a negator this many words before a claim denies it, whatever follows
 
 
@@ -101,15 +104,19 @@ def make_claim(label: str) -> Claim | None:
     text = tokenize(prepare(label))
     if not text.tokens:
         return None
-    keys = lemma_tokens(text.words)
+    keys = tuple(_SAME_SUBJECT.get(key, key) for key in lemma_tokens(text.words))
     return Claim(label, keys, frozenset(keys), frozenset(text.tokens))
 
 
 def stated(claim: Claim, text: Text, lemmas: Text, negations: Negations) -> range | None:
     """Where the reply (``text``, and as lemma keys ``lemmas``) states the claim, or None."""
-    if not claim.key_set <= lemmas.token_set:
+    present, positions = lemmas.token_set, lemmas.positions
+    if "model" in claim.key_set and "llm" in present:
+        merged = sorted((*positions.get("model", ()), *positions["llm"]))
+        present, positions = present | {"model"}, {**positions, "model": merged}
+    if not claim.key_set <= present:
         return None
-    positions, clauses, tokens = lemmas.positions, text.clauses, text.tokens
+    clauses, tokens = text.clauses, text.tokens
     for start in positions[claim.keys[0]]:
         end = _end_in_order(claim.keys, positions, start)
         if end is None or clauses[start] != clauses[end - 1]:

@@ -310,6 +310,18 @@ def test_the_right_claim_in_the_same_words_costs_nothing() -> None:
     assert result.correct and result.reason == "accepted: all 3 points", result.reason
 
 
+def test_the_llm_and_the_model_are_one_subject_in_a_claim() -> None:
+    item = keypoints(
+        [["retrieves documents"], ["adds them to the prompt"]],
+        need=2,
+        misconceptions=("train the model on the documents",),
+    )
+    said = "Train the LLM on the documents; it retrieves documents and adds them to the prompt."
+    result = grade(item, said)
+    assert "for saying 'train the model on the documents'" in result.reason, result.reason
+    assert not grade(item, said.replace("LLM", "llama")).reason.count("off for saying")
+
+
 def test_a_denied_misconception_costs_nothing() -> None:
     reply = (
         "A shorter version of the text. Extractive copies sentences; abstractive writes new"
