@@ -11,6 +11,7 @@ from db.answers import guild_zone, local_date, remember_zone
 from db.cache import CacheSlot, HasCaches
 from db.database import Database, Transaction
 from db.members import name_stored
+from db.writer import WriteUnit
 
 
 @dataclass(frozen=True)
@@ -328,6 +329,13 @@ async def get_streak(db: Database, guild_id: int, user_id: int) -> StreakRow | N
     return streak
 
 
+_ANSWER_WRITE = (
+    "INSERT INTO daily_answer_writes (guild_id, user_id, item_id, topic, post_id, reply, "
+    "correct, score, points, answered_at, day, streak_current, streak_best, sequence, "
+    "display_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
 async def record_answer(
     db: Database,
     *,
@@ -341,12 +349,14 @@ async def record_answer(
     answered_at: float,
     streak_after: Any,
     points_for_streak: Any,
+    unit: WriteUnit | None = None,
 ) -> tuple[int, StreakRow]:
     """Store one answer and move the member's streak, atomically.
 
     ``streak_after(previous, sequence)`` and ``points_for_streak(streak)`` are the pure rules
     from the cog's engine, applied to the streak read inside this same transaction, so two
     racing answers cannot both count. Raises :class:`AlreadyAnswered` for a second answer.
+    Writes that joined ``unit`` (the answer's review card) go in the answer's own job.
     """
     stored = await get_streak(db, post.guild_id, user_id)
     streak = streak_after(stored, post.sequence)
@@ -355,14 +365,15 @@ async def record_answer(
     try:
         # One statement (see migration 0008): the unique (post, member) index is what stops a
         # second answer, even when two clicks race; the loser writes nothing at all.
-        await db.write_one(
-            "INSERT INTO daily_answer_writes (guild_id, user_id, item_id, topic, post_id, reply, "
-            "correct, score, points, answered_at, day, streak_current, streak_best, sequence, "
-            "display_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (post.guild_id, user_id, post.item_id, topic, post.post_id, reply, int(correct),
-             score, points, answered_at, local_date(answered_at, zone).isoformat(),
-             streak.current, streak.best, streak.last_sequence, display_name[:100]),
+        params = (
+            post.guild_id, user_id, post.item_id, topic, post.post_id, reply, int(correct),
+            score, points, answered_at, local_date(answered_at, zone).isoformat(),
+            streak.current, streak.best, streak.last_sequence, display_name[:100],
         )  # fmt: skip
+        if unit is None:
+            await db.write_one(_ANSWER_WRITE, params)
+        else:
+            await db.write_one_joined(unit, _ANSWER_WRITE, params)
     except sqlite3.IntegrityError:
         previous = await answer_time(db, post.post_id, user_id)
         if previous is None:

@@ -13,8 +13,17 @@ import asyncio
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import (
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Hashable,
+    Iterable,
+    Iterator,
+    Sequence,
+)
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
@@ -22,12 +31,22 @@ from typing import Any, TypeVar
 import aiosqlite
 
 from db.cache import Caches
-from db.writer import BodyJob, ExclusiveJob, Statement, StatementJob, Writer
+from db.writer import (
+    BodyJob,
+    ExclusiveJob,
+    Failed,
+    Statement,
+    StatementJob,
+    Writer,
+    WriteUnit,
+)
 
 log = logging.getLogger(__name__)
 
 Params = Sequence[Any] | dict[str, Any]
 T = TypeVar("T")
+# The unit computed writes join (Database.joining); tasks started inside the block inherit it.
+_JOINING: ContextVar[WriteUnit | None] = ContextVar("quizbot_joining", default=None)
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 
 
@@ -269,9 +288,53 @@ class Database:
         """``compute(connection)`` run in the database thread as one write job: it may read,
         decide and write, atomically (its own savepoint in the writer's group transaction),
         in a single trip. Keep it short and pure: it holds every other write while it runs,
-        and must not touch the event loop. Its exception fails this job alone."""
+        and must not touch the event loop. Its exception fails this job alone.
+
+        Inside :meth:`joining` (or a task started there) it joins that unit's host write
+        instead: the same job, kept or refused with it."""
+        unit = _JOINING.get()
+        if unit is not None and unit.open:
+            future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+            unit.joined.append((compute, future))
+            return await future
         result: T = (await self._submit([("call", compute, None)]))[0]
         return result
+
+    @contextmanager
+    def joining(self) -> Iterator[WriteUnit]:
+        """A unit that computed writes made in this block, and in the tasks it starts (event
+        listeners), join until :meth:`write_one_joined` writes them with their host statement,
+        in one job: an answer and the review card it causes commit together or not at all.
+        The caller must end with ``write_one_joined`` or ``unit.close()``."""
+        unit = WriteUnit()
+        token = _JOINING.set(unit)
+        try:
+            yield unit
+        finally:
+            _JOINING.reset(token)
+
+    async def write_one_joined(self, unit: WriteUnit, sql: str, params: Params = ()) -> int:
+        """``write_one`` with the writes that joined ``unit``, in the same job. If this
+        statement fails, nothing joined is kept (their callers are cancelled); a joined write
+        that fails is undone alone and its caller gets its error. Returns the rows changed."""
+        joined, unit.joined = unit.joined, []
+        unit.close()
+        statements: list[Statement] = [("execute", sql, params)]
+        statements += [("guarded", compute, None) for compute, _ in joined]
+        try:
+            values = await self._submit(statements)
+        except BaseException:
+            for _, future in joined:
+                future.cancel()
+            raise
+        for (_, future), value in zip(joined, values[1:], strict=True):
+            if future.done():  # its caller stopped waiting
+                continue
+            if isinstance(value, Failed):
+                future.set_exception(value.error)
+            else:
+                future.set_result(value)
+        return int(values[0])
 
     async def insert_one(self, sql: str, params: Params = ()) -> int:
         """One INSERT, atomic on its own; returns the new row's id."""

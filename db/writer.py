@@ -38,10 +38,41 @@ MAX_GROUP_JOBS = 500
 MAX_GROUP_SECONDS = 0.05
 
 # (kind, sql, params): kind is "execute" (returns rows changed), "insert" (returns the new
-# rowid), "many" (executemany: params is an iterable of parameter sets; returns None) or
+# rowid), "many" (executemany: params is an iterable of parameter sets; returns None),
 # "call" (sql is a function of the sqlite3 connection, run in the database thread: a
-# read-modify-write in the job's own savepoint; returns what the function returns).
+# read-modify-write in the job's own savepoint; returns what the function returns) or
+# "guarded" (a "call" in a savepoint of its own inside the job: if it raises, only its writes
+# are undone and its result is a Failed holding the error; the job's other statements stay).
 Statement = tuple[str, Any, Any]
+GUARD = "quizbot_guarded"
+
+
+class Failed:
+    """The result of a "guarded" statement that raised."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+class WriteUnit:
+    """Computed writes waiting to join another write's job (see Database.joining)."""
+
+    __slots__ = ("joined", "open")
+
+    def __init__(self) -> None:
+        self.open = True
+        self.joined: list[tuple[Callable[[sqlite3.Connection], Any], asyncio.Future[Any]]] = []
+
+    def close(self) -> None:
+        """No more joiners; any left unwritten are cancelled (their host never wrote)."""
+        self.open = False
+        for _, future in self.joined:
+            future.cancel()
+        self.joined = []
+
+
 _GAVE_UP = object()  # the outcome of a job whose caller was cancelled before its turn
 _NOT_RUN = object()  # the outcome of a job not reached before the group was abandoned
 
@@ -275,6 +306,8 @@ def _run_statements(
                     values.append(None)
                 elif kind == "call":
                     values.append(sql(raw))
+                elif kind == "guarded":
+                    values.append(_guarded(raw, sql))
                 else:
                     cursor = raw.execute(sql, params)
                     values.append(cursor.lastrowid if kind == "insert" else cursor.rowcount)
@@ -291,6 +324,20 @@ def _run_statements(
     if not commit:
         return results, None, False
     return results, _commit(raw), True
+
+
+def _guarded(raw: sqlite3.Connection, compute: Callable[[sqlite3.Connection], Any]) -> Any:
+    raw.execute(f"SAVEPOINT {GUARD}")
+    try:
+        value = compute(raw)
+    except Exception as exc:
+        if not raw.in_transaction:
+            raise  # SQLite gave the whole transaction up: the job fails with it
+        raw.execute(f"ROLLBACK TO {GUARD}")
+        raw.execute(f"RELEASE {GUARD}")
+        return Failed(exc)
+    raw.execute(f"RELEASE {GUARD}")
+    return value
 
 
 def _commit(raw: sqlite3.Connection) -> BaseException | None:

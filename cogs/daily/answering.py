@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import TYPE_CHECKING
 
@@ -80,8 +81,17 @@ class DailyAnswers:
         result = grade(item, reply)
         stored_reply = reply[:STORED_REPLY_LIMIT]
         config = await get_config(self.bot.db, post.guild_id)
+        # The listeners start now, so that the review card the answer causes joins the answer's
+        # own write: both are committed together, or neither (a second answer writes nothing).
+        with self.bot.db.joining() as unit:
+            self.bot.dispatch(
+                ITEM_ANSWERED,
+                ItemAnswered(post.guild_id, interaction.user.id, item, result, "daily",
+                             self.bot.clock.time()),
+            )  # fmt: skip
         started = time.perf_counter()  # real time: the writer's speed, not the bot's clock
         try:
+            await asyncio.sleep(0)  # one turn of the loop: the listeners reach their writes
             points, streak = await queries.record_answer(
                 self.bot.db,
                 post=post,
@@ -100,16 +110,13 @@ class DailyAnswers:
                     config["points_per_answer"],
                     config["streak_bonus_cap"],
                 ),
+                unit=unit,
             )
         except queries.AlreadyAnswered as exc:
             raise UserError(embeds.already_answered(exc.answered_at)) from None
         finally:
+            unit.close()  # a write that joined after all was not written: its caller stops
             self._last_write_seconds = time.perf_counter() - started
-        self.bot.dispatch(
-            ITEM_ANSWERED,
-            ItemAnswered(post.guild_id, interaction.user.id, item, result, "daily",
-                         self.bot.clock.time()),
-        )  # fmt: skip
         if post.reveal == "immediate":
             embed = embeds.immediate_verdict(item, result, stored_reply, points, streak)
             await send_ephemeral(interaction, embed=embed)

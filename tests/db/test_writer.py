@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -220,6 +221,61 @@ async def test_a_computed_write_reads_and_writes_atomically_and_fails_alone(
         assert other.execute("SELECT body FROM notes WHERE note_id = 1").fetchone() == (50,)
     assert committed_authors(path) == ["counter", "beside"]
     assert commits < 10, f"52 queued writes took {commits} commits"
+
+
+async def test_writes_joined_to_a_host_commit_in_its_job_or_not_at_all(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    async with Database(path) as db:
+        await db.write(SCHEMA)
+        await db.write("INSERT INTO notes (note_id, author) VALUES (1, 'taken')")
+
+        def note(author: str) -> Callable[[sqlite3.Connection], str]:
+            def write(conn: sqlite3.Connection) -> str:
+                conn.execute("INSERT INTO notes (author) VALUES (?)", (author,))
+                return author
+
+            return write
+
+        def broken(conn: sqlite3.Connection) -> str:
+            conn.execute("INSERT INTO notes (author) VALUES ('half-written')")
+            raise ValueError("broken")
+
+        async def listener(write: Callable[[sqlite3.Connection], str]) -> str:
+            return await db.write_computed(write)
+
+        # A listener started inside joining() joins the host's job: one job, one group.
+        with db.joining() as unit:
+            card = asyncio.ensure_future(listener(note("card")))
+            failing = asyncio.ensure_future(listener(broken))
+        await asyncio.sleep(0)
+        jobs_before = db.writer.jobs
+        assert await db.write_one_joined(unit, "INSERT INTO notes (author) VALUES ('answer')") == 1
+        assert db.writer.jobs - jobs_before == 1
+        assert await card == "card"
+        with pytest.raises(ValueError, match="broken"):
+            await failing  # undone alone: the answer and the card stay
+        assert committed_authors(path) == ["taken", "answer", "card"]
+
+        # The host refused (a second answer): what joined it is not written, its caller stops.
+        with db.joining() as unit:
+            refused = asyncio.ensure_future(listener(note("second card")))
+        await asyncio.sleep(0)
+        with pytest.raises(sqlite3.IntegrityError):
+            await db.write_one_joined(
+                unit, "INSERT INTO notes (note_id, author) VALUES (1, 'duplicate')"
+            )
+        with pytest.raises(asyncio.CancelledError):
+            await refused
+
+        # A host that never wrote: close() stops the joined callers; a late one writes alone.
+        with db.joining() as unit:
+            orphan = asyncio.ensure_future(listener(note("orphan")))
+            await asyncio.sleep(0)
+            unit.close()
+            assert await listener(note("late")) == "late"
+        with pytest.raises(asyncio.CancelledError):
+            await orphan
+    assert committed_authors(path) == ["taken", "answer", "card", "late"]
 
 
 def test_group_abandoned_is_an_operational_error() -> None:
