@@ -17,10 +17,10 @@ the list, and so does any sentence break.
 
 "isn't it X?" asks rather than denies, and "not just X" / "not only X" affirm X.
 
-"Not needed" after its subject denies the subject: "chunking isn't really needed" and
-"human evaluation is not necessary" deny chunking and human evaluation (up to five words
-back in the clause). "Don't need" reaches as far as "no need": "you don't need your own
-review" denies the review.
+"Not needed" after its subject denies the subject: "chunking isn't really needed",
+"human evaluation is not necessary" and "evaluation doesn't matter" deny what they follow
+(up to five words back in the clause). "Don't need" reaches as far as "no need": "you don't
+need your own review" denies the review.
 """
 
 from __future__ import annotations
@@ -56,6 +56,9 @@ _NOT_NEEDED = frozenset(
 _HEDGES = frozenset(stem(word) for word in ("really", "actually", "strictly", "even", "that"))
 _COPULA_NOT = frozenset(stem(word) for word in ("isnt", "arent", "wasnt", "werent", "not"))
 _COPULAS = frozenset(stem(word) for word in ("is", "are", "was", "were", "be"))
+_DO_NOT = frozenset(stem(word) for word in ("doesnt", "dont", "didnt"))
+_DOES = frozenset(stem(word) for word in ("does", "do", "did"))
+_MATTERS = frozenset(stem(word) for word in ("matter", "matters"))
 _SUBJECT_REACH = 5  # the longest subject such a denial covers: "RLHF and preference data"
 _MAX_ITEM = 4
 # Longest item, by (after a comma, not "and" after "not"): commas 4, "and"/"or" 3 or 1.
@@ -149,18 +152,22 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
 
 
 def _subject_denied(text: Text, index: int, clause_end: int) -> Span | None:
-    """ "Chunking isn't really needed", "RLHF and preference data are not necessary": the
-    span of the subject a post-positive "not needed" denies, or None."""
+    """ "Chunking isn't really needed", "RLHF and preference data are not necessary",
+    "evaluation doesn't really matter": the span of the subject a post-positive "not needed"
+    denies, or None."""
     tokens = text.tokens
     token = tokens[index]
-    if token not in _COPULA_NOT or (
-        token == "not" and (not index or tokens[index - 1] not in _COPULAS)
-    ):
+    before = tokens[index - 1] if index else ""
+    if token in _COPULA_NOT and (token != "not" or before in _COPULAS):
+        predicates = _NOT_NEEDED
+    elif token in _DO_NOT or (token == "not" and before in _DOES):
+        predicates = _MATTERS
+    else:
         return None
     after = index + 1
     if after < clause_end and tokens[after] in _HEDGES:
         after += 1
-    if after >= clause_end or tokens[after] not in _NOT_NEEDED:
+    if after >= clause_end or tokens[after] not in predicates:
         return None
     at = index - 1 if token == "not" else index  # "is not": the subject ends before "is"
     start = max(text.starts[text.clauses[index]], at - _SUBJECT_REACH)

@@ -166,6 +166,7 @@ def test_no_need_to_denies_what_is_not_needed() -> None:
         "Chunking isn't really needed, and we retrieve documents.",
         "Chunking is not necessary; we retrieve documents.",
         "We retrieve documents. Chunking and overlap aren't required.",
+        "We retrieve documents; chunking doesn't really matter.",
     ],
 )
 def test_not_needed_after_a_subject_denies_it(reply: str) -> None:
