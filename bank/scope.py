@@ -51,7 +51,12 @@ _NEED_WORDS = frozenset(stem(word) for word in ("need", "reason", "point", "requ
 _NEED_VERBS = frozenset(stem(word) for word in ("need", "needs", "require", "requires"))
 # "X isn't (really) needed": the negator denies its subject, the words before it.
 _NOT_NEEDED = frozenset(
-    stem(word) for word in ("needed", "necessary", "required", "essential", "useful", "helpful")
+    stem(word)
+    for word in (
+        *("needed", "necessary", "required", "essential", "useful", "helpful"),
+        # "forgetting isn't an issue", "filtering isn't worth it": no problem to deal with
+        *("issue", "problem", "concern", "worth", "important"),
+    )
 )
 _HEDGES = frozenset(stem(word) for word in ("really", "actually", "strictly", "even", "that"))
 _COPULA_NOT = frozenset(stem(word) for word in ("isnt", "arent", "wasnt", "werent", "not"))
@@ -59,6 +64,16 @@ _COPULAS = frozenset(stem(word) for word in ("is", "are", "was", "were", "be"))
 _DO_NOT = frozenset(stem(word) for word in ("doesnt", "dont", "didnt"))
 _DOES = frozenset(stem(word) for word in ("does", "do", "did"))
 _MATTERS = frozenset(stem(word) for word in ("matter", "matters"))
+# "Fallbacks are pointless": said of its subject, these deny it with no negator at all.
+_USELESS = frozenset(
+    stem(word)
+    for word in ("pointless", "unnecessary", "unneeded", "useless", "optional", "overkill")
+)
+# "... removes the need for access controls": what follows "need for" is not needed.
+_REMOVING = frozenset(
+    stem(word) for word in ("remove", "removes", "removing", "eliminate", "eliminates", "avoids")
+)
+_NEED_FOR = frozenset({"for", "to"})
 _SUBJECT_REACH = 5  # the longest subject such a denial covers: "RLHF and preference data"
 _MAX_ITEM = 4
 # Longest item, by (after a comma, not "and" after "not"): commas 4, "and"/"or" 3 or 1.
@@ -107,11 +122,15 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     """Every negator of the reply with the token range it denies; and, of those, the ones
     that say what they deny is not needed ("no need to X", "don't need X", "X isn't needed")."""
     tokens, present = text.tokens, text.token_set
-    if present.isdisjoint(_CANDIDATES):
-        return (), ()
-    clauses, positions = text.clauses, text.positions
     spans: list[Span] = []
     unneeded: list[Span] = []
+    removing = "need" in present and not present.isdisjoint(_REMOVING)
+    if removing or not present.isdisjoint(_USELESS):
+        unneeded.extend(_said_useless(text))
+        spans.extend(unneeded)
+    if present.isdisjoint(_CANDIDATES):
+        return tuple(spans), tuple(unneeded)
+    clauses, positions = text.clauses, text.positions
     candidates = sorted(
         index for token in present & _CANDIDATES for index in positions[token]
     )  # a few positions, rather than a Python loop over every word
@@ -149,6 +168,36 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
         if need:
             unneeded.append(span)
     return tuple(spans), tuple(unneeded)
+
+
+def _said_useless(text: Text) -> list[Span]:
+    """ "Fallbacks are pointless", "RLHF is really unnecessary" (the subject) and "removes
+    the need for access controls" (what follows): spans said not to be needed without a
+    negator."""
+    tokens, clauses, found = text.tokens, text.clauses, []
+    for index, token in enumerate(tokens):
+        if token in _USELESS and index:
+            at = index - 1
+            if at and tokens[at] in _HEDGES:
+                at -= 1
+            if tokens[at] not in _COPULAS:
+                continue
+            start = max(text.starts[clauses[index]], at - _SUBJECT_REACH)
+            if start < at:
+                found.append((index, start, at))
+        elif (
+            token == "need"
+            and index
+            and tokens[index - 1] in _REMOVING
+            and index + 2 < len(tokens)
+            and tokens[index + 1] in _NEED_FOR
+            and clauses[index + 2] == clauses[index]
+        ):
+            first = index + 2
+            end = _clause_end(text, first)
+            last = max(min(first + 3, end), _list_end(text, first, end, True))
+            found.append((index, first, last))
+    return found
 
 
 def _subject_denied(text: Text, index: int, clause_end: int) -> Span | None:

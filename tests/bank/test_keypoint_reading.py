@@ -167,6 +167,10 @@ def test_no_need_to_denies_what_is_not_needed() -> None:
         "Chunking is not necessary; we retrieve documents.",
         "We retrieve documents. Chunking and overlap aren't required.",
         "We retrieve documents; chunking doesn't really matter.",
+        "Chunking isn't an issue, so we retrieve documents.",
+        "We retrieve documents; chunking isn't worth the effort.",
+        "Chunking is pointless when we retrieve documents.",
+        "We retrieve documents, which removes the need for chunking.",
     ],
 )
 def test_not_needed_after_a_subject_denies_it(reply: str) -> None:
@@ -179,6 +183,13 @@ def test_not_needed_denies_its_own_subject_only() -> None:
     item = keypoints([["chunking"], ["reranking"]], need=2)
     result = grade(item, "We always use chunking; reranking is not needed for small corpora.")
     assert result.matched == ("chunking",), result.reason
+
+
+def test_useless_denies_its_subject_only() -> None:
+    item = keypoints([["chunking"], ["reranking"]], need=2)
+    result = grade(item, "We always use chunking; reranking is overkill for small corpora.")
+    assert result.matched == ("chunking",), result.reason
+    assert "for saying 'reranking is not needed', which is wrong" in result.reason
 
 
 def test_dont_need_reaches_as_far_as_no_need() -> None:
