@@ -40,6 +40,7 @@ from bank.graded import Grade, per_item, quote
 from bank.lemmas import lemma_text, lemma_tokens, misspellable
 from bank.matching import Phrase, find_exact, make_phrase, may_occur_exactly, place_any_order
 from bank.normalize import Text, phrase_text, prepare, tokenize
+from bank.replylength import enough_points
 from bank.salad import SALAD_REASON, SALAD_SHARE, asks_for_explanation, is_salad
 from bank.schema import KeypointsItem
 from bank.scope import NEGATORS, Negations
@@ -327,32 +328,12 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     wrong = unneeded + _wrong_claims(state, rubric.claims, rubric.claim_words)
     # A wrong claim costs a point, and an interviewer does not pass an answer that makes one.
     credited = max(found - len(wrong), 0)
-    correct = not wrong and (credited >= item.need or _thorough(text, credited, item.need))
-    return Grade(
-        correct,
-        credited / len(points),
-        tuple(matched),
-        _points_reason(correct, credited, len(points), missing, negated, wrong),
-        tuple(missing),
-    )
-
-
-THOROUGH_TOKENS = 75  # a reply this long (articles dropped) is a worked answer, not a guess
-THOROUGH_SLACK = 1  # the points such a reply may fall short of ``need`` by
-
-
-def _thorough(text: Text, credited: int, need: int) -> bool:
-    """Whether a long, worked reply earns the benefit of the doubt for one point.
-
-    An interviewer hearing a full answer in everyday words that makes most of the points
-    ("turn each passage into a numeric fingerprint" for embeddings) credits the one said in
-    words no rubric foresaw. Only for replies of ``THOROUGH_TOKENS`` or more that name at
-    least two points and state no misconception: vague and wrong answers are short, and a
-    bare list of terms never gets here.
-    """
-    return (
-        len(text.tokens) >= THOROUGH_TOKENS and credited >= 2 and credited >= need - THOROUGH_SLACK
-    )
+    size = len(text.tokens)
+    correct = not wrong and enough_points(size, credited, item.need, len(points), rubric.explains)
+    reason = _points_reason(correct, credited, len(points), missing, negated, wrong)
+    if not correct and not wrong and credited >= item.need:  # short of the brief answer's bar
+        reason += f" (an answer this brief needs {min(item.need + 1, len(points))})"
+    return Grade(correct, credited / len(points), tuple(matched), reason, tuple(missing))
 
 
 def _wrong_claims(state: _Reply, claims: tuple[Claim, ...], rare: frozenset[str]) -> list[str]:

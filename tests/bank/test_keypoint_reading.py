@@ -508,6 +508,39 @@ def test_a_long_answer_two_points_short_is_not_accepted() -> None:
     assert len(result.matched) == 2 and not result.correct, result.reason
 
 
+# --- a brief padded answer ---------------------------------------------------------------------
+
+TRANSFORMER = keypoints(
+    [["attention"], ["parallel"], ["encoder"], ["2017"]],
+    need=2,
+    prompt="What is a transformer in AI?",
+)
+# Three sentences, about forty words, two points and the rest padding.
+_PADDED = (
+    "A transformer is a type of AI model used in a lot of products nowadays. It uses "
+    "something called attention, which is what made it so powerful, and it can look at the "
+    "words in parallel. People use it for all kinds of things."
+)
+
+
+def test_a_brief_padded_answer_must_make_one_point_more() -> None:
+    result = grade(TRANSFORMER, _PADDED)
+    assert len(result.matched) == 2 and not result.correct, result.reason
+    assert result.reason.endswith("(an answer this brief needs 3)"), result.reason
+    assert grade(TRANSFORMER, _PADDED + " It has an encoder.").correct
+
+
+def test_a_one_line_answer_keeps_need() -> None:
+    assert grade(TRANSFORMER, "It uses attention over all the words in parallel.").correct
+
+
+def test_a_brief_answer_to_a_naming_question_keeps_need() -> None:
+    item = keypoints(
+        [list(point) for point in TRANSFORMER.points], need=2, prompt="Name transformer parts."
+    )
+    assert grade(item, _PADDED).correct
+
+
 # --- blind answers (bench/grading_eval, tune part only) ---------------------------------------
 
 # (question id, answer kind): strong and plain answers pass, weak and wrong ones do not.
