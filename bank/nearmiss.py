@@ -14,6 +14,7 @@ import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bank.normalize import phrase_text
@@ -24,6 +25,9 @@ from bank.schema import Item, ShortItem
 # and the per-word budget is at most 2 in 14 letters; 70 leaves room for multi-word answers.
 NEAR_RATIO = 70
 MAX_NEAR = 20  # per item: the closest few are the ones a typo could reach
+# Scores are computed a block of forms against all of them at a time (rapidfuzz's cdist, many
+# pairs per call in native code): rows per block kept so one block stays near 16 MB.
+BLOCK_CELLS = 2_000_000
 
 
 def _form(answer: str) -> str:
@@ -66,13 +70,7 @@ def _add_topic(items: list[Item], numbers: list[int]) -> None:
                 owners[form].add(number)
                 mine.add(form)
         item_forms[number] = mine
-    choices = list(forms)
-    near: dict[str, list[tuple[float, str]]] = {}
-    for form in choices:
-        found = process.extract(
-            form, choices, scorer=fuzz.ratio, score_cutoff=NEAR_RATIO, limit=MAX_NEAR + 1
-        )
-        near[form] = [(score, other) for other, score, _ in found if other != form]
+    near = _look_alikes(list(forms))
     for number in numbers:
         item = items[number]
         assert isinstance(item, ShortItem)
@@ -92,3 +90,38 @@ def _add_topic(items: list[Item], numbers: list[int]) -> None:
             closest = sorted(scored, key=lambda other: (-scored[other], other))[:MAX_NEAR]
             extra = tuple(forms[other] for other in closest)
             items[number] = dataclasses.replace(item, reject=item.reject + extra)
+
+
+def _look_alikes(
+    choices: list[str], block_cells: int = BLOCK_CELLS
+) -> dict[str, list[tuple[float, str]]]:
+    """Per form, the other forms scoring at least NEAR_RATIO, best first (ties in list order),
+    at most MAX_NEAR: what ``process.extract`` gives one form at a time, for the whole topic in
+    a few native calls. A 2 MB upload of look-alike answers has millions of such pairs."""
+    near: dict[str, list[tuple[float, str]]] = {form: [] for form in choices}
+    size = len(choices)
+    rows = max(1, block_cells // max(1, size))
+    for start in range(0, size, rows):
+        block = process.cdist(
+            choices[start : start + rows], choices, scorer=fuzz.ratio,
+            score_cutoff=NEAR_RATIO, dtype=np.float64,
+        )  # fmt: skip
+        count = block.shape[0]
+        block[np.arange(count), np.arange(start, start + count)] = 0.0  # a form is not its rival
+        # Keep what scores at least each row's MAX_NEAR-th best (ties included), then order by
+        # row, best score, earlier form, and take MAX_NEAR per row.
+        if size > MAX_NEAR:
+            floor = -np.partition(-block, MAX_NEAR - 1, axis=1)[:, MAX_NEAR - 1]
+            keep = (block > 0) & (block >= floor[:, None])
+        else:
+            keep = block > 0
+        row, col = np.nonzero(keep)
+        score = block[row, col]
+        order = np.lexsort((col, -score, row))
+        row, col, score = row[order], col[order], score[order]
+        rank = np.arange(row.size) - np.searchsorted(row, row)  # place within its own row
+        best = rank < MAX_NEAR
+        picked = zip(row[best].tolist(), col[best].tolist(), score[best].tolist(), strict=True)
+        for r, c, value in picked:
+            near[choices[start + r]].append((value, choices[c]))
+    return near
