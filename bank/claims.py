@@ -46,6 +46,15 @@ OVERCLAIMS = (
     "is never wrong",
     "always gives the right answer",
     "always gets it right",
+    "removes hallucinations",
+    "removes hallucination",
+    # No model keeps its training set word for word: "it memorises every fact".
+    "memorizes every",  # and "memorises", one lemma
+    # Two ideas a question sets side by side are never one: "RAG and fine-tuning are
+    # basically the same thing", "model collapse is the same thing as mode collapse".
+    "basically the same",
+    "are the same thing",
+    "is the same thing as",
     # Compliance and safety are never a property a vendor or a model hands over whole.
     "automatically compliant",
     "automatically safe",

@@ -395,6 +395,10 @@ def test_an_absolute_claim_costs_a_point_on_any_question() -> None:
     [
         ("Certified vendors make the output automatically compliant.", "automatically compliant"),
         ("Bias matters less now that the models are already conscious.", "models are conscious"),
+        ("Output and bias are basically the same thing.", "basically the same"),
+        ("Model collapse is the same thing as bias.", "is the same thing as"),
+        ("Fine-tuning on the output removes hallucinations.", "removes hallucinations"),
+        ("The model memorises every bias it saw.", "memorizes every"),
     ],
 )
 def test_compliance_and_minds_are_absolute_claims_too(said: str, claim: str) -> None:
