@@ -74,6 +74,10 @@ _REMOVING = frozenset(
     stem(word) for word in ("remove", "removes", "removing", "eliminate", "eliminates", "avoids")
 )
 _NEED_FOR = frozenset({"for", "to"})
+# "Bias washes out at scale", "quality evens out": said to vanish by itself, not dealt with.
+# "bias also washes out", "reranking is basically pointless"
+_SOFTENERS = _HEDGES | {stem(word) for word in ("also", "just", "simply", "basically")}
+_FADING = frozenset(stem(word) for word in ("washes", "evens", "cancels", "averages"))
 _SUBJECT_REACH = 5  # the longest subject such a denial covers: "RLHF and preference data"
 _MAX_ITEM = 4
 # Longest item, by (after a comma, not "and" after "not"): commas 4, "and"/"or" 3 or 1.
@@ -125,7 +129,8 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
     spans: list[Span] = []
     unneeded: list[Span] = []
     removing = "need" in present and not present.isdisjoint(_REMOVING)
-    if removing or not present.isdisjoint(_USELESS):
+    fading = "out" in present and not present.isdisjoint(_FADING)
+    if removing or fading or not present.isdisjoint(_USELESS):
         unneeded.extend(_said_useless(text))
         spans.extend(unneeded)
     if present.isdisjoint(_CANDIDATES):
@@ -171,16 +176,19 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
 
 
 def _said_useless(text: Text) -> list[Span]:
-    """ "Fallbacks are pointless", "RLHF is really unnecessary" (the subject) and "removes
-    the need for access controls" (what follows): spans said not to be needed without a
-    negator."""
+    """ "Fallbacks are pointless", "RLHF is really unnecessary", "bias also washes out"
+    (the subject) and "removes the need for access controls" (what follows): spans said not
+    to be needed without a negator."""
     tokens, clauses, found = text.tokens, text.clauses, []
     for index, token in enumerate(tokens):
-        if token in _USELESS and index:
+        fades = token in _FADING and index + 1 < len(tokens) and tokens[index + 1] == "out"
+        if (token in _USELESS or fades) and index:
             at = index - 1
-            if at and tokens[at] in _HEDGES:
+            if at and tokens[at] in _SOFTENERS:
                 at -= 1
-            if tokens[at] not in _COPULAS:
+            if fades:
+                at += 1  # the subject ends right before the verb
+            elif tokens[at] not in _COPULAS:
                 continue
             start = max(text.starts[clauses[index]], at - _SUBJECT_REACH)
             if start < at:

@@ -171,6 +171,7 @@ def test_no_need_to_denies_what_is_not_needed() -> None:
         "We retrieve documents; chunking isn't worth the effort.",
         "Chunking is pointless when we retrieve documents.",
         "We retrieve documents, which removes the need for chunking.",
+        "We retrieve documents; chunking also washes out at scale.",
     ],
 )
 def test_not_needed_after_a_subject_denies_it(reply: str) -> None:
