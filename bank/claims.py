@@ -50,6 +50,16 @@ OVERCLAIMS = (
     "removes hallucination",
     # No model keeps its training set word for word: "it memorises every fact".
     "memorizes every",  # and "memorises", one lemma
+    # A generative model is no store of ready answers it looks up.
+    "huge database of",
+    "big database of",
+    "large database of",
+    "database of facts",
+    "looks up the answer",
+    "looks up the exact answer",
+    "lookup table of",
+    "retrieving stored answers",
+    "magic keywords",
     # Two ideas a question sets side by side are never one: "RAG and fine-tuning are
     # basically the same thing", "model collapse is the same thing as mode collapse".
     "basically the same",

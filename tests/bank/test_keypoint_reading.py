@@ -400,6 +400,8 @@ def test_an_absolute_claim_costs_a_point_on_any_question() -> None:
         ("Model collapse is the same thing as bias.", "is the same thing as"),
         ("Fine-tuning on the output removes hallucinations.", "removes hallucinations"),
         ("The model memorises every bias it saw.", "memorizes every"),
+        ("It searches a huge database of output.", "huge database of"),
+        ("Bias comes from magic keywords in the output.", "magic keywords"),
     ],
 )
 def test_compliance_and_minds_are_absolute_claims_too(said: str, claim: str) -> None:
