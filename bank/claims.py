@@ -50,6 +50,18 @@ OVERCLAIMS = (
     "removes hallucination",
     # No model keeps its training set word for word: "it memorises every fact".
     "memorizes every",  # and "memorises", one lemma
+    # Temperature only reshapes the odds of the next token: raising it never makes the
+    # output more deterministic, more accurate or faster, and it says nothing of length.
+    "higher temperature more deterministic",
+    "raising the temperature more deterministic",
+    "higher temperature more accurate",
+    "raising the temperature more accurate",
+    "higher temperature faster",
+    "raising the temperature speeds up",
+    "higher temperature reduces hallucinations",
+    "raise the temperature stop hallucinations",
+    "lower temperature more creative",
+    "temperature controls how long",
     # A generative model is no store of ready answers it looks up.
     "huge database of",
     "big database of",

@@ -402,6 +402,7 @@ def test_an_absolute_claim_costs_a_point_on_any_question() -> None:
         ("The model memorises every bias it saw.", "memorizes every"),
         ("It searches a huge database of output.", "huge database of"),
         ("Bias comes from magic keywords in the output.", "magic keywords"),
+        ("A higher temperature makes the output faster.", "higher temperature faster"),
     ],
 )
 def test_compliance_and_minds_are_absolute_claims_too(said: str, claim: str) -> None:
