@@ -591,6 +591,29 @@ PINNED = [
     ("generative-models-gan-feedback", "wrong"),  # "so they cooperate"
     ("deployment-latency", "wrong"),  # "streaming actually makes latency worse"
     ("llms-open-models", "wrong"),
+    # Saying a key point is not needed, in other words: "isn't an issue", "pointless",
+    # "removes the need for", "washes out".
+    ("fine-tuning-continual-learning", "wrong"),  # "forgetting isn't an issue"
+    ("deployment-enterprise-architecture", "wrong"),  # "fallbacks are pointless"
+    ("fundamentals-training-data-role", "wrong"),  # "bias also washes out at scale"
+    ("rag-vs-fine-tuning", "wrong"),  # "basically the same thing"
+    ("prompting-what-is-a-prompt", "wrong"),  # "a lookup table of trained responses"
+    # A brief padded paragraph that makes only the needed points, in passing.
+    ("transformers-what-is", "weak"),
+    ("fine-tuning-peft-how", "weak"),
+    ("fine-tuning-knowledge-distillation", "weak"),
+    ("sampling-deterministic-vs-probabilistic", "weak"),
+    ("generative-models-autoencoders", "weak"),
+    # Phrasings a vague answer says in passing are gone: "so we", "free", "ChatGPT".
+    ("career-challenging-project", "weak"),
+    ("llms-open-source-model", "weak"),
+    ("fine-tuning-rlhf-basics", "weak"),
+    # The plain answers of the same questions still pass.
+    ("transformers-what-is", "plain"),
+    ("fine-tuning-peft-how", "plain"),
+    ("career-challenging-project", "plain"),
+    ("llms-open-source-model", "plain"),
+    ("fine-tuning-rlhf-basics", "plain"),
 ]
 
 
