@@ -331,8 +331,6 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     size = len(text.tokens)
     correct = not wrong and enough_points(size, credited, item.need, len(points), rubric.explains)
     reason = _points_reason(correct, credited, len(points), missing, negated, wrong)
-    if not correct and not wrong and credited >= item.need:  # short of the brief answer's bar
-        reason += f" (an answer this brief needs {min(item.need + 1, len(points))})"
     return Grade(correct, credited / len(points), tuple(matched), reason, tuple(missing))
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 THOROUGH_TOKENS = 75  # a reply this long (articles dropped) is a worked answer, not a guess
 THOROUGH_SLACK = 1  # the points such a reply may fall short of ``need`` by
-BRIEF_TOKENS = 50  # a reply shorter than this (about 250 characters) is a brief answer
-BRIEF_FLOOR = 20  # one line (about 100 characters) is terse, not padded: it keeps ``need``
 
 
 def enough_points(tokens: int, credited: int, need: int, points: int, explains: bool) -> bool:
@@ -16,15 +14,13 @@ def enough_points(tokens: int, credited: int, need: int, points: int, explains: 
     numeric fingerprint" for embeddings) credits the one said in words no rubric foresaw. Only
     for replies of ``THOROUGH_TOKENS`` or more that name at least two points.
 
-    A brief paragraph (``BRIEF_FLOOR`` to ``BRIEF_TOKENS`` tokens) to a question that asks to
-    explain must make one point beyond ``need`` (never more than there are): a few sentences
-    that name the topic's terms in passing and pad the rest ("it uses attention, which made it
-    so powerful; it's used in ChatGPT") are the vague answer an interviewer fails. A one-line
-    answer that makes the points is terse, not vague, and naming and listing questions keep
-    ``need`` at any length.
+    A shorter reply is never held to more than ``need``: asking a brief paragraph for an extra
+    point (tried on the blind set, where it rejected padded vague answers) would refuse a
+    terse, correct answer of 30 words that a 15-word one with the same points passes, and the
+    reveal would contradict it ("a strong answer covers 2 of these points"). ``points`` and
+    ``explains`` stay in the signature for rules by question kind.
     """
+    del points, explains
     if tokens >= THOROUGH_TOKENS:
         return credited >= need or (credited >= 2 and credited >= need - THOROUGH_SLACK)
-    if explains and BRIEF_FLOOR <= tokens < BRIEF_TOKENS:
-        return credited >= min(need + 1, points)
     return credited >= need

@@ -516,37 +516,26 @@ def test_a_long_answer_two_points_short_is_not_accepted() -> None:
     assert len(result.matched) == 2 and not result.correct, result.reason
 
 
-# --- a brief padded answer ---------------------------------------------------------------------
+# --- a short answer keeps need -----------------------------------------------------------------
 
 TRANSFORMER = keypoints(
     [["attention"], ["parallel"], ["encoder"], ["2017"]],
     need=2,
     prompt="What is a transformer in AI?",
 )
-# Three sentences, about forty words, two points and the rest padding.
-_PADDED = (
-    "A transformer is a type of AI model used in a lot of products nowadays. It uses "
-    "something called attention, which is what made it so powerful, and it can look at the "
-    "words in parallel. People use it for all kinds of things."
-)
 
 
-def test_a_brief_padded_answer_must_make_one_point_more() -> None:
-    result = grade(TRANSFORMER, _PADDED)
-    assert len(result.matched) == 2 and not result.correct, result.reason
-    assert result.reason.endswith("(an answer this brief needs 3)"), result.reason
-    assert grade(TRANSFORMER, _PADDED + " It has an encoder.").correct
-
-
-def test_a_one_line_answer_keeps_need() -> None:
-    assert grade(TRANSFORMER, "It uses attention over all the words in parallel.").correct
-
-
-def test_a_brief_answer_to_a_naming_question_keeps_need() -> None:
-    item = keypoints(
-        [list(point) for point in TRANSFORMER.points], need=2, prompt="Name transformer parts."
+def test_an_answer_with_the_points_passes_whatever_its_length() -> None:
+    # The same two points in one line and in three sentences: length alone never refuses it.
+    terse = "It uses attention over all the words in parallel."
+    longer = (
+        "A transformer is a kind of neural network for sequences. Its core is attention: each "
+        "word weighs every other word, and it reads the whole sentence in parallel rather than "
+        "word by word, which made training on huge text collections practical."
     )
-    assert grade(item, _PADDED).correct
+    for reply in (terse, longer):
+        result = grade(TRANSFORMER, reply)
+        assert result.correct and len(result.matched) == 2, result.reason
 
 
 # --- blind answers (bench/grading_eval, tune part only) ---------------------------------------
@@ -598,16 +587,9 @@ PINNED = [
     ("fundamentals-training-data-role", "wrong"),  # "bias also washes out at scale"
     ("rag-vs-fine-tuning", "wrong"),  # "basically the same thing"
     ("prompting-what-is-a-prompt", "wrong"),  # "a lookup table of trained responses"
-    # A brief padded paragraph that makes only the needed points, in passing.
-    ("transformers-what-is", "weak"),
-    ("fine-tuning-peft-how", "weak"),
-    ("fine-tuning-knowledge-distillation", "weak"),
-    ("sampling-deterministic-vs-probabilistic", "weak"),
-    ("generative-models-autoencoders", "weak"),
-    # Phrasings a vague answer says in passing are gone: "so we", "free", "ChatGPT".
+    # Phrasings a vague answer says in passing are gone: "so we", "free".
     ("career-challenging-project", "weak"),
     ("llms-open-source-model", "weak"),
-    ("fine-tuning-rlhf-basics", "weak"),
     # The plain answers of the same questions still pass.
     ("transformers-what-is", "plain"),
     ("fine-tuning-peft-how", "plain"),
