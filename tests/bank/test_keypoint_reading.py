@@ -596,6 +596,24 @@ PINNED = [
     ("career-challenging-project", "plain"),
     ("llms-open-source-model", "plain"),
     ("fine-tuning-rlhf-basics", "plain"),
+    # Vague answers that made need with a generic word ("depends on", "chatbots", "deep
+    # learning", "connected"), an echo of the question ("wording"), a phrasing filed under
+    # two points or under the wrong one ("compression", "high temperature"), or two points
+    # that are one idea (the letters of RLHF; a big and a small model).
+    ("llms-gpt-claude-gemini", "weak"),
+    ("fundamentals-neural-network-def", "weak"),
+    ("prompting-what-is-a-prompt", "weak"),
+    ("sampling-token-by-token-temperature", "weak"),
+    ("fine-tuning-rlhf-basics", "weak"),
+    ("fine-tuning-knowledge-distillation", "weak"),
+    # The strong and plain answers of the same questions still pass.
+    ("llms-gpt-claude-gemini", "plain"),
+    ("fundamentals-neural-network-def", "plain"),
+    ("prompting-what-is-a-prompt", "plain"),
+    ("sampling-token-by-token-temperature", "plain"),
+    ("fine-tuning-rlhf-basics", "strong"),
+    ("fine-tuning-knowledge-distillation", "plain"),
+    ("fine-tuning-knowledge-distillation", "strong"),
 ]
 
 
