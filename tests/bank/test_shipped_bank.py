@@ -12,6 +12,7 @@ import pytest
 from bank import BUILTIN_BANK, QUICK_KINDS, BankError, Item, load_bank
 from bank.cli import SEED_LABELS, read_seed_labels, seed_coverage
 from bank.loader import BANK_SUFFIXES
+from bank.schema import KeypointsItem
 
 REPO = Path(__file__).resolve().parents[2]
 SEEDS = REPO.parent / "shared" / "seeds"  # outside the repository: present on the team's machines
@@ -48,6 +49,20 @@ def test_every_seed_label_is_covered(shipped: list[Item]) -> None:
 
 def test_every_source_is_a_seed_label(shipped: list[Item]) -> None:
     assert seed_coverage(shipped, read_seed_labels()).unknown == []
+
+
+def test_no_phrasing_is_filed_under_two_points(shipped: list[Item]) -> None:
+    # One word of the reply would earn both points: a vague answer that says "compression"
+    # in passing made two of an autoencoder's points with it.
+    twice = []
+    for item in shipped:
+        if isinstance(item, KeypointsItem):
+            owner: dict[str, int] = {}
+            for number, point in enumerate(item.points):
+                for phrasing in {p.casefold() for p in point}:
+                    if owner.setdefault(phrasing, number) != number:
+                        twice.append(f"{item.id}: {phrasing!r}")
+    assert not twice, twice
 
 
 def test_enough_quick_items(shipped: list[Item]) -> None:
