@@ -21,7 +21,7 @@ import discord
 from bank import BUILTIN_BANK
 from bank.schema import BankError
 from bank.words import plural
-from bot import health, logs
+from bot import gcpolicy, health, logs
 from bot.config import ConfigError, Settings, load_settings
 from db.database import Database, DatabaseError
 
@@ -303,6 +303,8 @@ def heartbeat_path(settings: Settings) -> Path:
 
 async def run_bot(settings: Settings) -> int:
     from bot.client import QuizBot
+
+    gcpolicy.tune_for_serving()
 
     async with (
         Database(settings.database) as db,
