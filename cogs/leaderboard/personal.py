@@ -51,7 +51,7 @@ async def send_stats(
         topic_accuracy=[(t.topic, t.correct / t.answers, t.answers) for t in data.topics],
         daily_activity=cards.last_days(data.days, today),
     )
-    png = await bot.run_blocking(cards.render_card, card)
+    png = await cards.draw_card(bot.run_blocking, card)  # one card at a time, as /stats
     embed.set_image(url="attachment://stats.png")
     await interaction.followup.send(
         embed=embed, file=discord.File(io.BytesIO(png), filename="stats.png"), ephemeral=True
