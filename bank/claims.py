@@ -165,6 +165,36 @@ def stated(claim: Claim, text: Text, lemmas: Text, negations: Negations) -> rang
     return None
 
 
+def wrong_claims(
+    claims: tuple[Claim, ...],
+    rare: frozenset[str],
+    text: Text,
+    lemmas: Text,
+    negations: Negations,
+) -> list[str]:
+    """The labels of the ``claims`` the reply states; two said in the same words count once.
+
+    ``rare`` holds each claim's rarest word: a reply with none of them states none.
+    """
+    wrong: list[str] = []
+    present = lemmas.token_set
+    if rare.isdisjoint(present):
+        return wrong
+    # stated() needs every key of a claim among the reply's ("llm" standing for "model"):
+    # the same test here, inline, skips the call for the many claims a reply does not make.
+    if "llm" in present:
+        present = present | {"model"}
+    said: set[int] = set()
+    for claim in claims:
+        if not claim.key_set <= present:
+            continue
+        where = stated(claim, text, lemmas, negations)
+        if where is not None and said.isdisjoint(where):
+            wrong.append(claim.label)
+            said.update(where)
+    return wrong
+
+
 def _negator_before(text: Text, start: int) -> bool:
     """A negator just before the claim in its clause: "it doesn't just copy content" rejects
     the claim even though, for a rubric point, "not just X" still says X."""

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bank.claims import OVERCLAIMS, Claim, make_claim, stated
+from bank.claims import OVERCLAIMS, Claim, make_claim, wrong_claims
 from bank.confusables import ConfusableTable
 from bank.fuzzy import FuzzyIndex, Vocabulary, find_any_order, make_vocabulary
 from bank.graded import Grade, per_item, quote
@@ -84,6 +84,10 @@ class _Rubric:
     trigger_words: frozenset[str]  # the triggers' keys, for set intersections at C speed
     claims: tuple[Claim, ...]  # the item's misconceptions (bank.claims)
     claim_words: frozenset[str]  # the longest lemma key of each claim
+    # A typo target word -> the (point, form) numbers whose spellings hold it, coded as
+    # triggers are: the forms a reply's misspelt words can reach, without a loop per form.
+    spelled: dict[str, frozenset[int]]
+    spelled_words: frozenset[str]
 
 
 def _form(label: str) -> _Form | None:
@@ -135,6 +139,7 @@ def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
         claim for claim in map(make_claim, (*item.misconceptions, *OVERCLAIMS)) if claim is not None
     )
     triggers = _triggers(points)
+    spelled = _spelled(points)
     return _Rubric(
         tuple(points),
         asks_for_explanation(item.prompt),
@@ -143,6 +148,8 @@ def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
         frozenset(triggers),
         claims,
         frozenset(max(claim.keys, key=len) for claim in claims),
+        spelled,
+        frozenset(spelled),
     )
 
 
@@ -181,6 +188,16 @@ def _triggers(points: list[_Point]) -> dict[str, frozenset[int]]:
             if written is not None:
                 words.update((max(written.tokens, key=len), written.squashed))
             for word in words:
+                filed.setdefault(word, set()).add(number << _PLACE_BITS | place)
+    return {word: frozenset(entries) for word, entries in filed.items()}
+
+
+def _spelled(points: list[_Point]) -> dict[str, frozenset[int]]:
+    """Each form under every word of its spellings, coded like ``_triggers``."""
+    filed: dict[str, set[int]] = {}
+    for number, point in enumerate(points):
+        for place, form in enumerate(point.forms):
+            for word in form.spellings:
                 filed.setdefault(word, set()).add(number << _PLACE_BITS | place)
     return {word: frozenset(entries) for word, entries in filed.items()}
 
@@ -305,6 +322,7 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     text = tokenize(prepare(reply))  # points are searched anywhere: no filler to strip
     state = _Reply(text, rubric.spellings)
     candidates = _candidates(rubric, text.token_set, state.lemmas.token_set)
+    close: dict[int, list[int]] | None = None  # built when a point is not found exactly
     matched: list[str] = []
     missing: list[str] = []
     negated: list[str] = []
@@ -312,6 +330,11 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     for number, point in enumerate(points):
         state.unneeded = False
         label, denied = _find_point(state, point, candidates.get(number, ()))
+        if label is None:
+            if close is None:
+                close = _close_forms(rubric, state)
+            if number in close:
+                label, denied = _find_close(state, point, close[number], denied)
         if label is not None:
             matched.append(label)
         else:
@@ -325,7 +348,9 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
         score = min(found / len(points), SALAD_SHARE)
         reason = f"not accepted: {SALAD_REASON} ({found} of {len(points)} terms named)"
         return Grade(False, score, tuple(matched), reason, tuple(missing))
-    wrong = unneeded + _wrong_claims(state, rubric.claims, rubric.claim_words)
+    wrong = unneeded + wrong_claims(
+        rubric.claims, rubric.claim_words, state.text, state.lemmas, state.negations
+    )
     # A wrong claim costs a point, and an interviewer does not pass an answer that makes one.
     credited = max(found - len(wrong), 0)
     size = len(text.tokens)
@@ -334,40 +359,33 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     return Grade(correct, credited / len(points), tuple(matched), reason, tuple(missing))
 
 
-def _wrong_claims(state: _Reply, claims: tuple[Claim, ...], rare: frozenset[str]) -> list[str]:
-    """The misconceptions the reply states; two said in the same words count once.
-
-    ``rare`` holds each claim's rarest word: a reply with none of them states none.
-    """
-    text, lemmas, negations = state.text, state.lemmas, state.negations
-    wrong: list[str] = []
-    if rare.isdisjoint(lemmas.token_set):
-        return wrong
-    said: set[int] = set()
-    for claim in claims:
-        where = stated(claim, text, lemmas, negations)
-        if where is not None and said.isdisjoint(where):
-            wrong.append(claim.label)
-            said.update(where)
-    return wrong
-
-
 def _candidates(
     rubric: _Rubric, tokens: frozenset[str], lemmas: frozenset[str]
 ) -> dict[int, list[int]]:
     """Point number -> its forms (in rubric order) worth looking for exactly in the reply."""
-    triggers, filed = rubric.triggers, rubric.trigger_words
-    hit = (tokens & filed) | (lemmas & filed)
+    filed = rubric.trigger_words
+    return _decode(rubric.triggers, (tokens & filed) | (lemmas & filed))
+
+
+def _decode(filed: dict[str, frozenset[int]], hit: frozenset[str]) -> dict[int, list[int]]:
+    """Point number -> its form numbers, in rubric order, filed under any word of ``hit``."""
     if not hit:
         return {}
     chosen: dict[int, list[int]] = {}
-    for code in sorted(frozenset().union(*map(triggers.__getitem__, hit))):
+    for code in sorted(frozenset().union(*map(filed.__getitem__, hit))):
         chosen.setdefault(code >> _PLACE_BITS, []).append(code & _PLACE_MASK)
     return chosen
 
 
+def _close_forms(rubric: _Rubric, state: _Reply) -> dict[int, list[int]]:
+    """Point number -> the forms (in rubric order) whose spellings a typo of the reply is
+    close to: the only ones worth looking for by close spelling."""
+    misspelt = state.misspelt if state.typos else None
+    return _decode(rubric.spelled, rubric.spelled_words & misspelt) if misspelt else {}
+
+
 def _find_point(state: _Reply, point: _Point, candidates: Iterable[int]) -> tuple[str | None, bool]:
-    """(the phrasing found, whether some phrasing was only found denied)."""
+    """(the phrasing found exactly, whether some phrasing was only found denied)."""
     denied = False
     text = state.text
     joined, present, lemma_set = text.joined, text.token_set, state.lemmas.token_set
@@ -388,19 +406,23 @@ def _find_point(state: _Reply, point: _Point, candidates: Iterable[int]) -> tupl
             if said:
                 return form.label, denied
             denied = denied or said is False
-    misspelt = state.misspelt if state.typos else None
-    if misspelt:  # close spellings: only of words a typo of the reply is close to
-        for form in point.forms:
-            if form.spellings.isdisjoint(misspelt):
-                continue
-            found = find_any_order(text, form.phrase, state.index)
-            if found:
-                places = ((o.start, o.end) for o in found)
-                close = (p for p in places if state.spelled_close(form, *p))
-                said = _first_verdict(state, form, close)
-                if said:
-                    return form.label, denied
-                denied = denied or said is False
+    return None, denied
+
+
+def _find_close(
+    state: _Reply, point: _Point, close: list[int], denied: bool
+) -> tuple[str | None, bool]:
+    """``_find_point`` by close spelling, over the ``close`` forms, after the exact search."""
+    text, forms = state.text, point.forms
+    for form in map(forms.__getitem__, close):
+        found = find_any_order(text, form.phrase, state.index)
+        if found:
+            places = ((o.start, o.end) for o in found)
+            spelled = (p for p in places if state.spelled_close(form, *p))
+            said = _first_verdict(state, form, spelled)
+            if said:
+                return form.label, denied
+            denied = denied or said is False
     return None, denied
 
 
