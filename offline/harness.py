@@ -1,60 +1,42 @@
-"""OfflineDiscord: the real QuizBot on a fake network, driven like a member would drive it."""
+"""OfflineDiscord: the real QuizBot on a fake network, driven like a member would drive it.
+
+This module owns its lifecycle (start, stop, restart, waiting for the bot to settle); the rest
+of its public API comes from mixins, one job each: :mod:`offline.population` (servers, members,
+channels, DMs), :mod:`offline.driving` (what members do, the clock), :mod:`offline.observe`
+(what a test reads back), :mod:`offline.shards` (events to shards) and
+:mod:`offline.failures` (Discord going wrong on demand).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bot.config import load_settings
 from offline.clock import DEFAULT_START, FakeClock
+from offline.driving import Driving
 from offline.failures import IDENTIFY_WAIT, Failures
-from offline.gateway import FakeGatewaySocket, GatewayServer, ShardedGateway
+from offline.gateway import GatewayServer, ShardedGateway
 from offline.http import OfflineHTTPClient, OfflineWebhookAdapter, use_adapter
-from offline.payloads import authorize, command_data, context_of, interaction_payload
-from offline.reply import (
-    OfflineError,
-    Reply,
-    default_channel,
-    fill_modal,
-    find_component,
-    message_of,
-)
-from offline.session import Call, FakeRest, Violation
+from offline.observe import WATCHED_LOGGERS, ErrorCollector, Observing
+from offline.population import Population
+from offline.reply import OfflineError, Reply
+from offline.session import FakeRest
+from offline.shards import Sharding
 from offline.transport import FakeSession
-from offline.world import (
-    ADMIN_PERMISSIONS,
-    FakeAttachment,
-    FakeChannel,
-    FakeGuild,
-    FakeInteraction,
-    FakeMember,
-    FakeMessage,
-    FakeRole,
-    FakeUser,
-    World,
-)
+from offline.world import World
 
-WATCHED_LOGGERS = ("discord", "bot", "cogs", "db", "bank", "apscheduler")
+# Re-exported: the sandbox watches the same loggers, and `offline` exports these two.
+__all__ = ["WATCHED_LOGGERS", "OfflineDiscord", "OfflineError", "Reply"]
+
 SETTLE_TIMEOUT = 20.0  # real seconds; only reached when the bot hangs
 
 
-class _ErrorCollector(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.name.split(".")[0] in WATCHED_LOGGERS:
-            self.records.append(record)
-
-
-class OfflineDiscord(Failures):
+class OfflineDiscord(Population, Driving, Observing, Sharding, Failures):
     """The real QuizBot (login, setup_hook, cogs, SQLite, apscheduler) on an in-process Discord.
 
     ``async with OfflineDiscord(db_path=tmp / "q.db") as discord: ...``. Keyword arguments
@@ -68,10 +50,9 @@ class OfflineDiscord(Failures):
     recommendation. ``shard_ids=[...]`` makes this bot one process of several: it is configured
     with that count and those shards, and sees only their servers (two such bots on one
     database file stand for two processes). ``user_install=False``: the application allows
-    server installs only (members cannot add it to their account). Faults on demand (:attr:`faults`,
-    :meth:`global_rate_limit`, :meth:`revoke`, :meth:`delete_channel`, :meth:`delete_message`,
-    :meth:`drop_gateway`) come
-    from :class:`offline.failures.Failures`.
+    server installs only (members cannot add it to their account). Faults on demand
+    (:attr:`faults`, :meth:`global_rate_limit`, :meth:`revoke`, :meth:`delete_channel`,
+    :meth:`delete_message`, :meth:`drop_gateway`) come from :class:`offline.failures.Failures`.
     """
 
     def __init__(
@@ -114,7 +95,7 @@ class OfflineDiscord(Failures):
             self._sharded_gateway = ShardedGateway(self.gateways)
         # discord.py's interaction responses, their retries waiting on the fake clock
         self.adapter = OfflineWebhookAdapter(self.clock)
-        self._errors = _ErrorCollector()
+        self._errors = ErrorCollector()
         self._connect_task: asyncio.Task[None] | None = None
         self._settling: asyncio.Future[None] | None = None
         self.bot: Any = None
@@ -140,37 +121,6 @@ class OfflineDiscord(Failures):
             logging.getLogger().removeHandler(self._errors)
         if exc_type is None and self.fail_on_errors:
             self.check()
-
-    def check(self) -> None:
-        """Fail when the bot logged an error or Discord would have refused a call."""
-        problems = [f"Discord refused: {v}" for v in self.rest.violations]
-        problems += [f"Logged error: {self._errors.format(r)}" for r in self._errors.records]
-        problems += [
-            f"Interaction {i.id} was never answered (Discord shows 'The application did not "
-            "respond')"
-            for i in self.world.interactions.values()
-            if i.response_type is None and i.type != 1
-        ]
-        if problems:
-            raise OfflineError("\n".join(problems))
-
-    @property
-    def violations(self) -> list[Violation]:
-        return self.rest.violations
-
-    @property
-    def errors(self) -> list[logging.LogRecord]:
-        return self._errors.records
-
-    @contextmanager
-    def expect_errors(self) -> Iterator[list[logging.LogRecord]]:
-        """For tests of failure paths: errors logged inside the block are handed over, not
-        counted against the test."""
-        before = len(self._errors.records)
-        caught: list[logging.LogRecord] = []
-        yield caught
-        caught += self._errors.records[before:]
-        del self._errors.records[before:]
 
     async def _start_bot(self) -> None:
         from bot.client import QuizBot
@@ -243,375 +193,7 @@ class OfflineDiscord(Failures):
             await self.clock.advance(down_for, self.settle)
         await self._start_bot()
 
-    # -- the world ------------------------------------------------------------------------------
-
-    def guild_named(self, name: str) -> FakeGuild:
-        for guild in self.world.guilds.values():
-            if guild.name == name:
-                return guild
-        guild = self.world.add_guild(name)
-        self.world.add_channel(guild, "general")
-        if self.bot is not None:
-            self._dispatch("GUILD_CREATE", guild.payload())
-        return guild
-
-    def member(
-        self,
-        name: str,
-        admin: bool = False,
-        roles: tuple[str, ...] | list[str] = (),
-        guild: FakeGuild | None = None,
-    ) -> FakeMember:
-        guild = guild or self.guild
-        user = self.world.users_by_name.get(name)
-        if user is not None and user.id in guild.members:
-            return guild.members[user.id]
-        if user is None:
-            user = FakeUser(self.world.snowflake(), name)
-            self.world.users[user.id] = user
-            self.world.users_by_name[name] = user
-        role_ids = [self.role(r, guild=guild).id for r in roles]
-        if admin:
-            role_ids.append(self.world.add_role(guild, "moderator", ADMIN_PERMISSIONS).id)
-        member = FakeMember(user, guild, role_ids, self.clock.time())
-        guild.members[user.id] = member
-        return member
-
-    def server_without_bot(self, name: str) -> FakeGuild:
-        """A server that never installed quizbot: the bot knows nothing of it, but a member
-        who added quizbot to their account (:meth:`add_to_account`) can use its
-        user-installable commands there."""
-        guild = self.world.add_guild(name, with_bot=False)
-        self.world.add_channel(guild, "general")
-        return guild
-
-    def add_to_account(self, member: FakeMember | FakeUser) -> None:
-        """The member adds quizbot to their own account (a user install, "Add to My Apps")."""
-        self.world.user_installs.add(member.id)
-
-    def dm(self, member: FakeMember | FakeUser) -> FakeChannel:
-        """The DM between the member and the bot (``in_channel=`` of :meth:`slash`): Discord
-        has one, the same channel the bot's own DMs to them go to."""
-        user = member.user if isinstance(member, FakeMember) else member
-        dm = self.rest.open_dm_with(user)
-        channel = self.world.channels.get(dm.id)
-        if channel is None:
-            channel = self.world.add_private_channel([user, self.world.bot_user], channel_id=dm.id)
-        return channel
-
-    def private_channel(
-        self, member: FakeMember | FakeUser, *others: FakeMember | FakeUser, name: str = ""
-    ) -> FakeChannel:
-        """A DM between members (one other) or a group DM (more), where the bot is not: only
-        a member's own install of quizbot works there."""
-        people = [m.user if isinstance(m, FakeMember) else m for m in (member, *others)]
-        return self.world.add_private_channel(people, name=name or "group")
-
-    def role(self, name: str, guild: FakeGuild | None = None, permissions: int = 0) -> FakeRole:
-        guild = guild or self.guild
-        known = any(r.name == name for r in guild.roles.values())
-        role = self.world.add_role(guild, name, permissions)
-        if not known and self.bot is not None:
-            self._dispatch("GUILD_ROLE_CREATE", {"guild_id": str(guild.id), "role": role.payload()})
-        return role
-
-    def channel(self, name: str, guild: FakeGuild | None = None) -> FakeChannel:
-        guild = guild or self.guild
-        name = name.lstrip("#")
-        for channel in guild.channels.values():
-            if channel.name == name and not channel.deleted:
-                return channel
-        channel = self.world.add_channel(guild, name)
-        if self.bot is not None:
-            self._dispatch("CHANNEL_CREATE", channel.payload())
-        return channel
-
-    def attachment(
-        self, filename: str, data: bytes, content_type: str | None = None
-    ) -> FakeAttachment:
-        channel = next(iter(self.guild.channels.values()))
-        return self.world.add_attachment(channel.id, filename, data, content_type)
-
-    def messages(self, channel: FakeChannel, include_ephemeral: bool = False) -> list[FakeMessage]:
-        return [
-            m
-            for m in self.world.messages.values()
-            if m.channel.id == channel.id
-            and not m.deleted
-            and (include_ephemeral or not m.ephemeral)
-        ]
-
-    def direct_messages(self, member: FakeMember) -> list[str]:
-        """What the bot sent to ``member`` in a DM (the content of each message)."""
-        dm = self.rest.dm_with(member.id)
-        return list(dm.sent) if dm is not None else []
-
-    @property
-    def gateway(self) -> GatewayServer | None:
-        """The first owned shard's gateway (the only one unless sharded); see
-        :attr:`gateways`."""
-        return self.gateways[self.shard_ids[0]] if self.gateways else None
-
-    @property
-    def socket(self) -> FakeGatewaySocket | None:
-        """The gateway connection in use (gateway mode), for tests of what the bot sent."""
-        return self.gateway.socket if self.gateway is not None else None
-
-    def shard_of(self, guild: FakeGuild | int) -> int:
-        """The shard Discord routes a server to: ``(guild_id >> 22) % shard_count``."""
-        guild_id = guild if isinstance(guild, int) else guild.id
-        return (guild_id >> 22) % self.shard_count
-
-    def guilds_of_shard(self, shard_id: int) -> list[FakeGuild]:
-        return [g for g in self.world.guilds.values() if g.has_bot and self.shard_of(g) == shard_id]
-
-    def owns(self, guild: FakeGuild | int) -> bool:
-        """Whether this bot (process) runs the shard of ``guild``."""
-        return self.shard_of(guild) in self.shard_ids
-
-    @property
-    def calls(self) -> list[Call]:
-        return self.rest.calls
-
-    @property
-    def ack_latencies(self) -> list[float]:
-        return [
-            i.ack_latency for i in self.world.interactions.values() if i.ack_latency is not None
-        ]
-
-    @property
-    def now(self) -> datetime:
-        return self.clock.now()
-
-    # -- what members do -------------------------------------------------------------------
-
-    async def slash(
-        self,
-        member: FakeMember,
-        command: str,
-        /,
-        *,
-        in_channel: FakeChannel | None = None,
-        **options: Any,
-    ) -> Reply:
-        """Run ``/command`` (``"group sub"`` for subcommands) with options as keywords.
-
-        ``in_channel`` may be a server's channel (default: the member's server's first), a
-        server without the bot's, :meth:`dm` or :meth:`private_channel`; Discord's rules for
-        where a command is offered apply (:func:`offline.payloads.authorize`)."""
-        channel = in_channel or default_channel(member.guild)
-        context, owners = authorize(self.world, self._registered(command), member, channel)
-        data = command_data(
-            self.world, self.bot.tree, command, member, options, guild_id=self._data_guild(channel)
-        )
-        return await self._interact(member, 2, data, channel, context=context, owners=owners)
-
-    async def autocomplete(
-        self,
-        member: FakeMember,
-        command: str,
-        focused: str,
-        /,
-        *,
-        in_channel: FakeChannel | None = None,
-        **options: Any,
-    ) -> list[dict[str, Any]]:
-        """The choices the member is offered while typing option ``focused``."""
-        channel = in_channel or default_channel(member.guild)
-        context, owners = authorize(self.world, self._registered(command), member, channel)
-        data = command_data(
-            self.world, self.bot.tree, command, member, options, focused=focused,
-            guild_id=self._data_guild(channel),
-        )  # fmt: skip
-        reply = await self._interact(member, 4, data, channel, context=context, owners=owners)
-        return reply.choices
-
-    async def click(
-        self,
-        member: FakeMember,
-        message: FakeMessage | Reply | None,
-        *,
-        label: str | None = None,
-        custom_id: str | None = None,
-    ) -> Reply:
-        message = message_of(message)
-        component = find_component(message, label=label, custom_id=custom_id, kinds=(2,))
-        data = {"custom_id": component["custom_id"], "component_type": 2}
-        return await self._interact(member, 3, data, message.channel, message)
-
-    async def select(
-        self,
-        member: FakeMember,
-        message: FakeMessage | Reply | None,
-        values: list[str],
-        *,
-        custom_id: str | None = None,
-    ) -> Reply:
-        message = message_of(message)
-        component = find_component(message, custom_id=custom_id, kinds=(3,))
-        data = {"custom_id": component["custom_id"], "component_type": 3, "values": values}
-        return await self._interact(member, 3, data, message.channel, message)
-
-    async def submit_modal(self, member: FakeMember, response: Reply, **fields: str) -> Reply:
-        """Fill the modal ``response`` opened (fields by custom_id or label) and submit it."""
-        modal = response.modal
-        if modal is None:
-            raise OfflineError(f"no modal is open on {response!r}")
-        rows, unused = fill_modal(modal, fields)
-        if unused:
-            raise OfflineError(f"the modal has no field(s) {sorted(unused)}")
-        data = {"custom_id": modal["custom_id"], "components": rows}
-        source = response.interaction
-        return await self._interact(
-            member, 5, data, source.channel, source.message,
-            context=source.context, owners=source.owners,
-        )  # fmt: skip
-
-    async def say(self, member: FakeMember, channel: FakeChannel, text: str) -> FakeMessage:
-        message = self.world.add_message(channel, member.user, content=text)
-        payload = dict(message.payload(), member=member.payload(with_user=False))
-        self._dispatch("MESSAGE_CREATE", payload)
-        await self.settle()
-        return message
-
-    async def advance(
-        self,
-        delta: timedelta | None = None,
-        *,
-        days: float = 0,
-        hours: float = 0,
-        minutes: float = 0,
-        seconds: float = 0,
-    ) -> int:
-        """Move the fake clock; scheduled posts, reveals and timers that fall due run."""
-        delta = delta or timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
-        use_adapter(self.adapter)  # jobs started by the clock answer interactions too
-        return await self.clock.advance(delta, self.settle)
-
-    async def advance_to(self, when: datetime) -> int:
-        return await self.advance(when - self.clock.now())
-
-    # -- plumbing ------------------------------------------------------------------------------
-
-    async def _interact(
-        self,
-        member: FakeMember,
-        kind: int,
-        data: dict[str, Any],
-        channel: FakeChannel | None,
-        message: FakeMessage | None = None,
-        *,
-        context: int | None = None,
-        owners: dict[str, str] | None = None,
-    ) -> Reply:
-        if self.bot is None:
-            raise OfflineError("the bot is not running")
-        channel = channel or default_channel(member.guild)
-        if channel.is_private:
-            if 0 not in self.shard_ids:
-                raise OfflineError(
-                    f"DMs go to shard 0, which this bot does not run ({self.shard_ids})"
-                )
-        elif not self.owns(channel.guild):
-            raise OfflineError(
-                f"{channel.guild.name} is on shard {self.shard_of(channel.guild)}, which this "
-                f"bot does not run (its shards: {self.shard_ids})"
-            )
-        if context is None or owners is None:
-            context, owners = self._origin(message, channel)
-        interaction = FakeInteraction(
-            id=self.world.snowflake(),
-            token=self.world.token(),
-            type=kind,
-            member=member,
-            channel=channel,
-            created_at=self.clock.time(),
-            dispatched_at=time.perf_counter(),
-            message=message,
-            context=context,
-            owners=owners,
-        )
-        self.world.interactions[interaction.id] = interaction
-        self._dispatch("INTERACTION_CREATE", interaction_payload(self.world, interaction, data))
-        await self.settle()
-        return Reply(interaction)
-
-    def _registered(self, command: str) -> dict[str, Any]:
-        """The top-level command as Discord knows it: as last registered globally, else as
-        the bot's tree would register it."""
-        name = command.strip().lstrip("/").split()[0]
-        for entry in self.world.commands.get(None) or []:
-            if entry.get("name") == name:
-                return entry
-        found = self.bot.tree.get_command(name)
-        if found is None:
-            raise OfflineError(f"no slash command /{name}")
-        payload: dict[str, Any] = found.to_dict(self.bot.tree)
-        return payload
-
-    @staticmethod
-    def _data_guild(channel: FakeChannel) -> int | None:
-        # data.guild_id: the server of a command used there; a user install's command used
-        # in a server without the bot is a global one, as in a DM.
-        return None if channel.is_private or not channel.guild.has_bot else channel.guild.id
-
-    def _origin(
-        self, message: FakeMessage | None, channel: FakeChannel
-    ) -> tuple[int, dict[str, str]]:
-        """A component or modal interaction carries the context and installs of the command
-        that made its message (by default: the server's install, where the channel is)."""
-        source = self.world.interactions.get(message.interaction_id or 0) if message else None
-        if source is not None:
-            return source.context, dict(source.owners)
-        if channel.is_private or not channel.guild.has_bot:
-            return context_of(self.world, channel), {}
-        return 0, {"0": str(channel.guild.id)}
-
-    def _dispatch(self, event: str, data: dict[str, Any]) -> None:
-        """Send an event on the shard of its server (DMs go to shard 0, as on Discord); an
-        event of a shard another process runs never reaches this bot."""
-        if self.bot is None:
-            return
-        guild_id = data.get("guild_id")
-        if guild_id is None and event in ("GUILD_CREATE", "GUILD_UPDATE", "GUILD_DELETE"):
-            guild_id = data.get("id")
-        shard_id = self.shard_of(int(guild_id)) if guild_id is not None else 0
-        if shard_id not in self.shard_ids:
-            return
-        if self.gateways:
-            self.gateways[shard_id].dispatch(event, data)
-        else:
-            self._direct(event, data)
-
-    def _direct(self, event: str, data: dict[str, Any]) -> None:
-        use_adapter(self.adapter)
-        self.bot._connection.parsers[event](data)
-
-    def _shard_gateway(self, shard_id: int) -> GatewayServer:
-        return GatewayServer(
-            ready=lambda session: self._ready_payload(session, shard_id=shard_id),
-            guilds=lambda: [g.payload() for g in self.guilds_of_shard(shard_id)],
-            shard_id=shard_id,
-        )
-
-    def _ready_payload(
-        self, session_id: str = "offline-session", *, shard_id: int = 0
-    ) -> dict[str, Any]:
-        guilds = self.guilds_of_shard(shard_id)
-        return {
-            "v": 10,
-            "user": self.world.bot_user.payload(),
-            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
-            "session_id": session_id,
-            "resume_gateway_url": "wss://gateway.offline",
-            "application": {"id": str(self.world.application_id), "flags": 0},
-            "shard": [shard_id, self.shard_count],
-        }
-
-    def _connect_gateway(self) -> FakeGatewaySocket:
-        if self._sharded_gateway is None:
-            raise RuntimeError("this offline Discord was started without gateway mode")
-        return self._sharded_gateway.connect()
+    # -- waiting for the bot ------------------------------------------------------------------
 
     async def settle(self) -> None:
         """Let the bot finish everything the last event started, without sleeping blindly.
