@@ -329,7 +329,8 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     unneeded: list[str] = []
     for number, point in enumerate(points):
         state.unneeded = False
-        label, denied = _find_point(state, point, candidates.get(number, ()))
+        chosen = candidates.get(number)
+        label, denied = _find_point(state, point, chosen) if chosen else (None, False)
         if label is None:
             if close is None:
                 close = _close_forms(rubric, state)
