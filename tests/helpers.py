@@ -19,6 +19,12 @@ def mod(d: OfflineDiscord) -> FakeMember:
     return d.member("mod", admin=True)
 
 
+async def import_file(d: OfflineDiscord, filename: str, text: str | bytes, **options: str) -> Reply:
+    """The moderator's `/bank import` of ``text`` attached as ``filename``."""
+    data = text.encode() if isinstance(text, str) else text
+    return await d.slash(mod(d), "bank import", file=d.attachment(filename, data), **options)
+
+
 async def setup_daily(d: OfflineDiscord, **options: object) -> FakeChannel:
     channel = d.channel("daily")
     options = {"channel": channel, "time": "09:00", "timezone": "UTC", **options}

@@ -13,6 +13,7 @@ from tests.helpers import (
     START,
     accept,
     challenge,
+    import_file,
     mod,
     next_post,
     posts,
@@ -77,11 +78,6 @@ b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
 c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]
 d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]
 """
-
-
-async def import_file(d: OfflineDiscord, filename: str, text: str | bytes) -> Reply:
-    data = text.encode() if isinstance(text, str) else text
-    return await d.slash(mod(d), "bank import", file=d.attachment(filename, data))
 
 
 # -- every admin command refuses non-admins -------------------------------------------------

@@ -9,8 +9,8 @@ import shutil
 from pathlib import Path
 
 from db import banks
-from offline import OfflineDiscord, Reply
-from tests.helpers import TEST_BANK, mod, posts, setup_daily
+from offline import OfflineDiscord
+from tests.helpers import TEST_BANK, import_file, mod, posts, setup_daily
 
 CLUB = """\
 topic: our-club
@@ -48,10 +48,6 @@ items:
     answers: [gopher]
     explanation: The Go gopher was drawn by Renee French.
 """
-
-
-async def import_file(d: OfflineDiscord, filename: str, text: str) -> Reply:
-    return await d.slash(mod(d), "bank import", file=d.attachment(filename, text.encode()))
 
 
 def upgraded_bank(tmp_path: Path) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from offline import OfflineDiscord, Reply
-from tests.helpers import mod
+from tests.helpers import import_file, mod
 
 RED_LIST = """\
 AUTHOR: Ada (ada#0001)
@@ -25,11 +25,6 @@ items:
     answers: [owl]
     explanation: The owl stands for late-night study sessions.
 """
-
-
-async def import_file(d: OfflineDiscord, filename: str, text: str, **options: str) -> Reply:
-    attachment = d.attachment(filename, text.encode())
-    return await d.slash(mod(d), "bank import", file=attachment, **options)
 
 
 async def quiz(d: OfflineDiscord, level: str) -> Reply:

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from offline import FakeChannel, FakeMember, FakeMessage, OfflineDiscord, Reply
-from tests.helpers import accept, mod, next_post, reveals, rounds_in, setup_daily
+from tests.helpers import accept, import_file, mod, next_post, reveals, rounds_in, setup_daily
 
 LISTS = Path(__file__).resolve().parents[1] / "fixtures" / "red-config"
 
@@ -27,8 +27,7 @@ def answers_of(*names: str) -> dict[str, str]:
 
 
 async def import_list(d: OfflineDiscord, name: str) -> Reply:
-    text = (LISTS / f"{name}.yaml").read_bytes()
-    return await d.slash(mod(d), "bank import", file=d.attachment(f"{name}.yaml", text))
+    return await import_file(d, f"{name}.yaml", (LISTS / f"{name}.yaml").read_bytes())
 
 
 async def duel_on(
