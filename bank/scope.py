@@ -18,7 +18,8 @@ the list, and so does any sentence break.
 "isn't it X?" asks rather than denies, and "not just X" / "not only X" affirm X.
 
 "Not needed" after its subject denies the subject: "chunking isn't really needed",
-"human evaluation is not necessary" and "evaluation doesn't matter" deny what they follow
+"human evaluation is not necessary", "bias isn't a big problem", "evaluation doesn't matter"
+and "copyright doesn't apply" deny what they follow
 (up to five words back in the clause). "Don't need" reaches as far as "no need": "you don't
 need your own review" denies the review.
 """
@@ -59,11 +60,19 @@ _NOT_NEEDED = frozenset(
     )
 )
 _HEDGES = frozenset(stem(word) for word in ("really", "actually", "strictly", "even", "that"))
+# "Bias isn't a big problem": an article and a size word may stand before the predicate.
+_DISMISSING = frozenset(
+    stem(word) for word in ("a", "an", "big", "major", "real", "serious", "huge", "much")
+)
 _COPULA_NOT = frozenset(stem(word) for word in ("isnt", "arent", "wasnt", "werent", "not"))
 _COPULAS = frozenset(stem(word) for word in ("is", "are", "was", "were", "be"))
 _DO_NOT = frozenset(stem(word) for word in ("doesnt", "dont", "didnt"))
 _DOES = frozenset(stem(word) for word in ("does", "do", "did"))
 _MATTERS = frozenset(stem(word) for word in ("matter", "matters"))
+# "Copyright doesn't apply (here)": the subject is dismissed, but "it doesn't apply the mask"
+# says nothing of "it", so "apply" counts only with nothing or a reason after it.
+_APPLIES = frozenset(stem(word) for word in ("apply", "applies"))
+_AFTER_APPLY = frozenset(stem(word) for word in ("here", "anymore", "since", "because", "as"))
 # "Fallbacks are pointless": said of its subject, these deny it with no negator at all.
 _USELESS = frozenset(
     stem(word)
@@ -224,7 +233,13 @@ def _subject_denied(text: Text, index: int, clause_end: int) -> Span | None:
     after = index + 1
     if after < clause_end and tokens[after] in _HEDGES:
         after += 1
-    if after >= clause_end or tokens[after] not in predicates:
+    while after < clause_end and tokens[after] in _DISMISSING and after < index + 4:
+        after += 1
+    if after < clause_end and predicates is _MATTERS and tokens[after] in _APPLIES:
+        following = after + 1
+        if following < clause_end and tokens[following] not in _AFTER_APPLY:
+            return None
+    elif after >= clause_end or tokens[after] not in predicates:
         return None
     at = index - 1 if token == "not" else index  # "is not": the subject ends before "is"
     start = max(text.starts[text.clauses[index]], at - _SUBJECT_REACH)

@@ -168,6 +168,8 @@ def test_no_need_to_denies_what_is_not_needed() -> None:
         "We retrieve documents. Chunking and overlap aren't required.",
         "We retrieve documents; chunking doesn't really matter.",
         "Chunking isn't an issue, so we retrieve documents.",
+        "Chunking isn't a big problem, so we retrieve documents.",
+        "We retrieve documents; chunking doesn't apply here.",
         "We retrieve documents; chunking isn't worth the effort.",
         "Chunking is pointless when we retrieve documents.",
         "We retrieve documents, which removes the need for chunking.",
@@ -178,6 +180,12 @@ def test_not_needed_after_a_subject_denies_it(reply: str) -> None:
     item = keypoints([["chunking"], ["retrieve documents"]], need=2)
     result = grade(item, reply)
     assert result.matched == ("retrieve documents",), result.reason
+
+
+def test_doesnt_apply_with_an_object_dismisses_nothing() -> None:
+    item = keypoints([["the retriever"], ["chunking"]], need=2)
+    result = grade(item, "The retriever doesn't apply chunking twice; chunking happens once.")
+    assert result.correct, result.reason
 
 
 def test_not_needed_denies_its_own_subject_only() -> None:
