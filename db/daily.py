@@ -253,14 +253,16 @@ async def get_post(db: Database, post_id: int) -> PostRow | None:
     cache = POSTS.of(db)
     post = cache.get(post_id)
     if post is None:
-        # A cold burst (a thousand members clicking a post just made) shares one read.
-        row = await db.shared_read(
-            ("daily_posts", post_id),
-            lambda: db.fetchone("SELECT * FROM daily_posts WHERE post_id = ?", (post_id,)),
-        )
-        if row is None:
+        # A cold burst (a thousand members clicking a post just made) shares one read, and
+        # the one row it builds.
+        async def read() -> PostRow | None:
+            row = await db.fetchone("SELECT * FROM daily_posts WHERE post_id = ?", (post_id,))
+            return _post(row) if row else None
+
+        post = await db.shared_read(("daily_posts", post_id), read)
+        if post is None:
             return None
-        post = cache[post_id] = _post(row)
+        cache[post_id] = post
     return post
 
 
@@ -321,14 +323,14 @@ async def get_streak(db: Database, guild_id: int, user_id: int) -> StreakRow | N
     cache, key = STREAKS.of(db), (guild_id, user_id)
     if key in cache:
         return cache[key]
-    row = await db.fetchone(
-        "SELECT current, best, last_sequence FROM daily_streaks WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id),
-    )
+    row = await db.fetchone(_STREAK_READ, key)
     streak = cache[key] = StreakRow(row[0], row[1], row[2]) if row else None
     return streak
 
 
+_STREAK_READ = (
+    "SELECT current, best, last_sequence FROM daily_streaks WHERE guild_id = ? AND user_id = ?"
+)
 _ANSWER_WRITE = (
     "INSERT INTO daily_answer_writes (guild_id, user_id, item_id, topic, post_id, reply, "
     "correct, score, points, answered_at, day, streak_current, streak_best, sequence, "
@@ -354,33 +356,48 @@ async def record_answer(
     """Store one answer and move the member's streak, atomically.
 
     ``streak_after(previous, sequence)`` and ``points_for_streak(streak)`` are the pure rules
-    from the cog's engine, applied to the streak read inside this same transaction, so two
-    racing answers cannot both count. Raises :class:`AlreadyAnswered` for a second answer.
-    Writes that joined ``unit`` (the answer's review card) go in the answer's own job.
+    from the cog's engine, applied to the member's stored streak, so two racing answers cannot
+    both count. Raises :class:`AlreadyAnswered` for a second answer. Writes that joined
+    ``unit`` (the answer's review card) go in the answer's own job.
     """
-    stored = await get_streak(db, post.guild_id, user_id)
-    streak = streak_after(stored, post.sequence)
-    points = points_for_streak(streak.current)
+    key = (post.guild_id, user_id)
+    cache = STREAKS.of(db)
+    known = key in cache
+    cached = cache[key] if known else None
     zone = await guild_zone(db, db, post.guild_id)
-    try:
+    day = local_date(answered_at, zone).isoformat()
+    name = display_name[:100]
+
+    def read_and_write(conn: sqlite3.Connection) -> tuple[int, StreakRow]:
+        # Run in the database thread, in the answer's own job: a streak not in memory is read
+        # here, inside the transaction that writes the answer, instead of in a round trip of
+        # its own before it (the first answer of every member after a start is such a one).
+        stored = cached
+        if not known:
+            row = conn.execute(_STREAK_READ, key).fetchone()
+            stored = StreakRow(row[0], row[1], row[2]) if row else None
+        streak = streak_after(stored, post.sequence)
+        points: int = points_for_streak(streak.current)
         # One statement (see migration 0008): the unique (post, member) index is what stops a
         # second answer, even when two clicks race; the loser writes nothing at all.
-        params = (
-            post.guild_id, user_id, post.item_id, topic, post.post_id, reply, int(correct),
-            score, points, answered_at, local_date(answered_at, zone).isoformat(),
-            streak.current, streak.best, streak.last_sequence, display_name[:100],
+        conn.execute(
+            _ANSWER_WRITE,
+            (post.guild_id, user_id, post.item_id, topic, post.post_id, reply, int(correct),
+             score, points, answered_at, day, streak.current, streak.best,
+             streak.last_sequence, name),
         )  # fmt: skip
-        if unit is None:
-            await db.write_one(_ANSWER_WRITE, params)
-        else:
-            await db.write_one_joined(unit, _ANSWER_WRITE, params)
+        return points, StreakRow(streak.current, streak.best, streak.last_sequence)
+
+    try:
+        # Without a unit of the caller's, a fresh one: nothing joins it, and a unit the caller
+        # may be inside is not taken over.
+        points, stored_now = await db.write_computed_joined(unit or WriteUnit(), read_and_write)
     except sqlite3.IntegrityError:
         previous = await answer_time(db, post.post_id, user_id)
         if previous is None:
             raise
         raise AlreadyAnswered(previous) from None
-    stored_now = StreakRow(streak.current, streak.best, streak.last_sequence)
-    STREAKS.of(db)[(post.guild_id, user_id)] = stored_now
+    cache[key] = stored_now
     name_stored(db, post.guild_id, user_id, display_name)  # the same statement wrote it
     return points, stored_now
 

@@ -317,9 +317,21 @@ class Database:
         """``write_one`` with the writes that joined ``unit``, in the same job. If this
         statement fails, nothing joined is kept (their callers are cancelled); a joined write
         that fails is undone alone and its caller gets its error. Returns the rows changed."""
+        return int(await self._write_joined(unit, ("execute", sql, params)))
+
+    async def write_computed_joined(
+        self, unit: WriteUnit, compute: Callable[[sqlite3.Connection], T]
+    ) -> T:
+        """:meth:`write_computed` as the host of ``unit``: ``compute`` and the writes that
+        joined, in one job, as :meth:`write_one_joined` does with a statement. Returns what
+        ``compute`` returns."""
+        result: T = await self._write_joined(unit, ("call", compute, None))
+        return result
+
+    async def _write_joined(self, unit: WriteUnit, host: Statement) -> Any:
         joined, unit.joined = unit.joined, []
         unit.close()
-        statements: list[Statement] = [("execute", sql, params)]
+        statements: list[Statement] = [host]
         statements += [("guarded", compute, None) for compute, _ in joined]
         try:
             values = await self._submit(statements)
@@ -334,7 +346,7 @@ class Database:
                 future.set_exception(value.error)
             else:
                 future.set_result(value)
-        return int(values[0])
+        return values[0]
 
     async def insert_one(self, sql: str, params: Params = ()) -> int:
         """One INSERT, atomic on its own; returns the new row's id."""

@@ -126,11 +126,25 @@ class Writer:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="db-writer")
         self.groups = 0  # commits made, for benchmarks and tests (jobs per group)
         self.jobs = 0
+        # Real seconds per job over recent groups, and when the running group began: what
+        # expected_wait estimates with.
+        self.seconds_per_job = 0.0
+        self._group_started: float | None = None
 
     @property
     def depth(self) -> int:
         """Jobs waiting for the writer: how far behind the database is right now."""
         return len(self._queue)
+
+    @property
+    def expected_wait(self) -> float:
+        """Seconds a job queued now may wait before it is committed: the jobs ahead of it at
+        the recent speed, plus how long the group being written has taken so far (a stalled
+        disk shows there before any group ends)."""
+        running = 0.0
+        if self._group_started is not None:
+            running = time.perf_counter() - self._group_started
+        return len(self._queue) * self.seconds_per_job + running
 
     def submit(self, job: _Job) -> None:
         if self._closing:
@@ -164,6 +178,7 @@ class Writer:
         group: list[_Job] = []
         outcomes: dict[_Job, Any] = {}
         abandoned: BaseException | None = None
+        started = self._group_started = time.perf_counter()
         try:
             abandoned = await self._run_group(first, group, outcomes)
         except Exception as exc:  # the connection itself failed (closed under us ...)
@@ -171,6 +186,13 @@ class Writer:
             abandoned = exc
             if self._conn._conn.in_transaction:
                 await self._conn._execute(self._conn._conn.rollback)
+        finally:
+            self._group_started = None
+        per_job = (time.perf_counter() - started) / max(1, len(group))
+        # Smoothed, so one odd group (a caller's slow block) moves the estimate, not owns it.
+        self.seconds_per_job = (
+            per_job if not self.groups else 0.7 * self.seconds_per_job + 0.3 * per_job
+        )
         self.groups += 1
         self.jobs += len(group)
         self._finish(group, outcomes, abandoned)

@@ -61,8 +61,14 @@ def register(client: discord.Client, prefix: str, target: AnswerTarget) -> None:
     client.add_dynamic_items(ChoiceButton, OpenAnswerButton)
 
 
+_SLOTS: dict[str, targets.Slot[AnswerTarget]] = {}  # one per prefix, made once, not per click
+
+
 def _target(interaction: discord.Interaction, prefix: str) -> AnswerTarget:
-    return targets.Slot[AnswerTarget](prefix, AnswerTarget).get(interaction)
+    slot = _SLOTS.get(prefix)
+    if slot is None:
+        slot = _SLOTS[prefix] = targets.Slot[AnswerTarget](prefix, AnswerTarget)
+    return slot.get(interaction)
 
 
 def _key(text: str) -> AnswerKey:

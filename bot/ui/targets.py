@@ -14,6 +14,10 @@ T = TypeVar("T")
 
 # Keyed by client: tests and the sandbox run several bots in one process, each with its own cogs.
 _targets: WeakKeyDictionary[discord.Client, dict[str, object]] = WeakKeyDictionary()
+# (Protocol, class) pairs already checked. An isinstance test against a runtime-checkable
+# Protocol walks its members every time (several microseconds, on every click); the protocols
+# here are methods only, which an instance's class decides, so one check per class suffices.
+_conforming: set[tuple[type[Any], type[Any]]] = set()
 
 
 def register(client: discord.Client, prefix: str, target: object) -> None:
@@ -34,8 +38,11 @@ class Slot(Generic[T]):
 
     def get(self, interaction: discord.Interaction[Any]) -> T:
         target = _targets.get(interaction.client, {}).get(self.prefix)
-        if not isinstance(target, self.kind):
-            raise RuntimeError(
-                f"no {self.kind.__name__} is registered for {self.prefix!r}: is its cog loaded?"
-            )
+        checked = (self.kind, type(target))
+        if checked not in _conforming:
+            if not isinstance(target, self.kind):
+                raise RuntimeError(
+                    f"no {self.kind.__name__} is registered for {self.prefix!r}: is its cog loaded?"
+                )
+            _conforming.add(checked)
         return cast(T, target)

@@ -23,12 +23,14 @@ if TYPE_CHECKING:
 
 STORED_REPLY_LIMIT = 4000
 # When to say "quizbot is thinking..." before answering. Discord fails an interaction not
-# acknowledged within 3 s. The writer commits a few hundred answers a second on the reference
-# machine (issue 21: 340-650/s), so 200 jobs ahead of ours are about half a second of waiting at
-# the slow end; and a last write that took a second means the disk or the machine is struggling.
-# Either way the answer may not be ready in time, so it is acknowledged first. Below both marks
-# the reply is sent directly (one request instead of two, and no "thinking..." flash).
-DEEP_WRITE_QUEUE = 200
+# acknowledged within 3 s. The writer estimates how long a write queued now waits (the jobs
+# ahead of it at its recent speed, and how long the group being written has run): half a
+# second of that, or a last write that took a second, means the disk or the machine is
+# struggling and the answer may not be ready in time, so it is acknowledged first. The queue's
+# length alone says little: a burst queues hundreds of answers at once, and the writer commits
+# them in a few hundredths of a second. Below both marks the reply is sent directly (one
+# request instead of two, and no "thinking..." flash).
+LATE_WAIT_SECONDS = 0.5
 SLOW_WRITE_SECONDS = 1.0
 
 
@@ -42,7 +44,7 @@ class DailyAnswers:
     def _may_be_late(self) -> bool:
         """Whether an answer starting now risks missing Discord's 3 s acknowledgement."""
         return (
-            self.bot.db.writer.depth >= DEEP_WRITE_QUEUE
+            self.bot.db.writer.expected_wait >= LATE_WAIT_SECONDS
             or self._last_write_seconds >= SLOW_WRITE_SECONDS
         )
 
