@@ -35,6 +35,7 @@ from rapidfuzz.distance import OSA
 
 from bank.claims import OVERCLAIMS, Claim, make_claim, wrong_claims
 from bank.confusables import ConfusableTable
+from bank.echoes import is_echo, spelt_out
 from bank.fuzzy import FuzzyIndex, Vocabulary, find_any_order, make_vocabulary
 from bank.graded import Grade, per_item, quote
 from bank.lemmas import lemma_text, lemma_tokens, misspellable
@@ -128,11 +129,14 @@ def _form(label: str) -> _Form | None:
 @per_item
 def _rubric(item: KeypointsItem, table: ConfusableTable) -> _Rubric:
     asked = _Reply(tokenize(prepare(item.prompt)), _NO_SPELLINGS)
+    expanded = spelt_out(item)
     points = []
     for phrasings in item.points:
         forms = tuple(form for form in map(_form, phrasings) if form is not None)
-        # A phrasing the question itself says earns nothing: repeating it is no answer.
-        forms = tuple(form for form in forms if _find_exact(asked, form) is None) or forms
+        # A phrasing the question itself says, or its acronym spelt out ("human feedback"
+        # for RLHF), earns nothing: repeating the question is no answer.
+        said = tuple(form for form in forms if _find_exact(asked, form) is None)
+        forms = tuple(form for form in said if not is_echo(form.phrase.tokens, expanded)) or forms
         points.append(_Point(forms, phrasings[0] if phrasings else ""))
     spellings = _spellings(make_vocabulary(form.phrase for point in points for form in point.forms))
     claims = tuple(

@@ -3,7 +3,9 @@
 The set is bench/grading_eval/ (its README says how it was written): per question, four
 answers written from the question alone (strong, plain, weak, wrong). This script adds two
 kinds generated from each item's rubric: "salad" (the first phrasing of every point, joined
-by spaces, and by commas) and "negated" ("it lacks X, Y and Z", "it has no X, Y or Z").
+by spaces, and by commas), for questions that ask to explain only, since a list is the right
+answer to "name three LLMs"; and "negated" ("it lacks X, Y and Z", "it has no X, Y or Z"),
+for every question.
 It prints the share accepted per kind for both parts, tune and heldout.
 
 The held-out answers are only ever graded here, never shown: this script prints aggregate
@@ -26,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bank import BUILTIN_BANK, load_bank
 from bank.grading import grade
+from bank.salad import asks_for_explanation
 from bank.schema import KeypointsItem
 from bench.common import Row, row
 
@@ -55,8 +58,9 @@ def generated(item: KeypointsItem) -> Iterator[tuple[str, str]]:
     terms = [point[0] for point in item.points if point]
     if not terms:
         return
-    yield "salad", " ".join(terms)
-    yield "salad", ", ".join(terms)
+    if asks_for_explanation(item.prompt):  # "name three LLMs" is answered by a list
+        yield "salad", " ".join(terms)
+        yield "salad", ", ".join(terms)
     if len(terms) == 1:
         yield "negated", f"It lacks {terms[0]}."
         yield "negated", f"It has no {terms[0]}."
