@@ -126,8 +126,8 @@ class Writer:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="db-writer")
         self.groups = 0  # commits made, for benchmarks and tests (jobs per group)
         self.jobs = 0
-        # Real seconds per job over recent groups, and when the running group began: what
-        # expected_wait estimates with.
+        # Real seconds per statement job in the database thread (recent runs, smoothed), and
+        # when the running group began: what expected_wait estimates with.
         self.seconds_per_job = 0.0
         self._group_started: float | None = None
 
@@ -178,7 +178,7 @@ class Writer:
         group: list[_Job] = []
         outcomes: dict[_Job, Any] = {}
         abandoned: BaseException | None = None
-        started = self._group_started = time.perf_counter()
+        self._group_started = time.perf_counter()
         try:
             abandoned = await self._run_group(first, group, outcomes)
         except Exception as exc:  # the connection itself failed (closed under us ...)
@@ -188,11 +188,6 @@ class Writer:
                 await self._conn._execute(self._conn._conn.rollback)
         finally:
             self._group_started = None
-        per_job = (time.perf_counter() - started) / max(1, len(group))
-        # Smoothed, so one odd group (a caller's slow block) moves the estimate, not owns it.
-        self.seconds_per_job = (
-            per_job if not self.groups else 0.7 * self.seconds_per_job + 0.3 * per_job
-        )
         self.groups += 1
         self.jobs += len(group)
         self._finish(group, outcomes, abandoned)
@@ -213,9 +208,10 @@ class Writer:
             nxt = self._next_in_group(len(group), started)
             if batch and (nxt is None or not isinstance(nxt, StatementJob)):
                 # A run of fixed statements: one trip, with the COMMIT if nothing else follows.
-                results, abandoned, committed = await self._conn._execute(
-                    _run_statements, raw, batch, not begun, nxt is None
+                results, abandoned, committed, seconds = await self._conn._execute(
+                    _timed_statements, raw, batch, not begun, nxt is None
                 )
+                self._note_speed(seconds, len(batch))
                 begun = True  # (had BEGIN failed, committed would be True: we returned)
                 outcomes.update(zip(batch, results, strict=True))
                 batch = []
@@ -234,6 +230,16 @@ class Writer:
             return None
         result: BaseException | None = await self._conn._execute(_commit, raw)
         return result
+
+    def _note_speed(self, seconds: float, jobs: int) -> None:
+        """Learn the writer's speed from a run of statement jobs, timed in the database thread
+        (so a busy event loop, which delays the writer's resumption, does not count as a slow
+        disk). Smoothed: one odd run moves the estimate, it does not own it."""
+        per_job = seconds / jobs
+        if self.seconds_per_job == 0.0:
+            self.seconds_per_job = per_job
+        else:
+            self.seconds_per_job = 0.7 * self.seconds_per_job + 0.3 * per_job
 
     def _next_in_group(self, size: int, started: float) -> _Job | None:
         if not self._queue or isinstance(self._queue[0], ExclusiveJob):
@@ -305,6 +311,15 @@ class Writer:
 
 
 # -- run inside aiosqlite's thread ----------------------------------------------------------
+
+
+def _timed_statements(
+    raw: sqlite3.Connection, jobs: list[StatementJob], begin: bool, commit: bool
+) -> tuple[list[Any], BaseException | None, bool, float]:
+    """:func:`_run_statements`, and the seconds it took."""
+    started = time.perf_counter()
+    results, abandoned, committed = _run_statements(raw, jobs, begin, commit)
+    return results, abandoned, committed, time.perf_counter() - started
 
 
 def _run_statements(

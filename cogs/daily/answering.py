@@ -24,13 +24,14 @@ if TYPE_CHECKING:
 STORED_REPLY_LIMIT = 4000
 # When to say "quizbot is thinking..." before answering. Discord fails an interaction not
 # acknowledged within 3 s. The writer estimates how long a write queued now waits (the jobs
-# ahead of it at its recent speed, and how long the group being written has run): half a
-# second of that, or a last write that took a second, means the disk or the machine is
-# struggling and the answer may not be ready in time, so it is acknowledged first. The queue's
-# length alone says little: a burst queues hundreds of answers at once, and the writer commits
-# them in a few hundredths of a second. Below both marks the reply is sent directly (one
-# request instead of two, and no "thinking..." flash).
-LATE_WAIT_SECONDS = 0.5
+# ahead of it at its recent speed, and how long the group being written has run): a second of
+# that, or a last write that took a second, means the disk or the machine is struggling and the
+# answer may not be ready in time, so it is acknowledged first. Not less: the estimate is rough
+# on a busy machine, and a deferred answer costs a second request, which a burst can least
+# afford. The queue's length alone says little: a burst queues hundreds of answers at once, and
+# the writer commits them in a few hundredths of a second. Below both marks the reply is sent
+# directly (one request instead of two, and no "thinking..." flash).
+LATE_WAIT_SECONDS = 1.0
 SLOW_WRITE_SECONDS = 1.0
 
 
