@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from db.answers import guild_zone, local_date, remember_zone
+from db.answers import ZONES, guild_zone, local_date, remember_zone
 from db.cache import CacheSlot, HasCaches
 from db.database import Database, Transaction
 from db.members import name_stored
@@ -364,7 +364,7 @@ async def record_answer(
     cache = STREAKS.of(db)
     known = key in cache
     cached = cache[key] if known else None
-    zone = await guild_zone(db, db, post.guild_id)
+    zone = ZONES.of(db).get(post.guild_id) or await guild_zone(db, db, post.guild_id)
     day = local_date(answered_at, zone).isoformat()
     name = display_name[:100]
 

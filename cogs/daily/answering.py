@@ -84,27 +84,27 @@ class DailyAnswers:
         result = grade(item, reply)
         stored_reply = reply[:STORED_REPLY_LIMIT]
         config = await get_config(self.bot.db, post.guild_id)
+        user = interaction.user
+        now = self.bot.clock.time()  # one moment for the answer and the card it causes
         # The listeners start now, so that the review card the answer causes joins the answer's
         # own write: both are committed together, or neither (a second answer writes nothing).
         with self.bot.db.joining() as unit:
             self.bot.dispatch(
-                ITEM_ANSWERED,
-                ItemAnswered(post.guild_id, interaction.user.id, item, result, "daily",
-                             self.bot.clock.time()),
-            )  # fmt: skip
+                ITEM_ANSWERED, ItemAnswered(post.guild_id, user.id, item, result, "daily", now)
+            )
         started = time.perf_counter()  # real time: the writer's speed, not the bot's clock
         try:
             await asyncio.sleep(0)  # one turn of the loop: the listeners reach their writes
             points, streak = await queries.record_answer(
                 self.bot.db,
                 post=post,
-                user_id=interaction.user.id,
-                display_name=getattr(interaction.user, "display_name", interaction.user.name),
+                user_id=user.id,
+                display_name=getattr(user, "display_name", user.name),
                 topic=item.topic,
                 reply=stored_reply,
                 correct=result.correct,
                 score=result.score,
-                answered_at=self.bot.clock.time(),
+                answered_at=now,
                 streak_after=rounds.streak_after_answer,
                 points_for_streak=lambda streak: rounds.points_for(
                     result.score,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import discord
 
@@ -91,14 +92,22 @@ def immediate_verdict(
 def recorded(reply: str, post: queries.PostRow, streak: queries.StreakRow) -> str:
     return (
         f"Answer recorded: **{_short(reply)}**\nThe verdict comes with the reveal "
-        f"{timestamp(post.closes_at)}. Streak: {streak.current}."
+        f"{_reveal_time(post.closes_at)}. Streak: {streak.current}."
     )
+
+
+# Every answer to one post shows the same reveal time, and most replies are a choice ("true",
+# "b"): each reply of a burst would otherwise format the same strings again.
+@lru_cache(maxsize=64)
+def _reveal_time(closes_at: float) -> str:
+    return timestamp(closes_at)
 
 
 def already_answered(answered_at: float) -> str:
     return f"You already answered this question {timestamp(answered_at)}."
 
 
+@lru_cache(maxsize=256)
 def _short(reply: str) -> str:
     """The start of a reply, on one line and safe inside bold: its own markup shows as typed."""
     flat = " ".join(reply.split())
