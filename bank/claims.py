@@ -67,8 +67,10 @@ OVERCLAIMS = (
     "big database of",
     "large database of",
     "database of facts",
-    "looks up the answer",
+    # Not "looks up the answer": "it looks things up before answering" is retrieval, right.
     "looks up the exact answer",
+    "looks up the correct answer",
+    "looks up a stored answer",
     "lookup table of",
     "retrieving stored answers",
     "magic keywords",
