@@ -42,3 +42,13 @@ def test_no_correct_blind_answer_states_a_misconception(items: dict[str, Keypoin
             if WRONG in result.reason:
                 flagged[(entry["id"], entry["kind"])] = result.reason
     assert not flagged, flagged
+
+
+def test_every_explanation_passes_its_own_rubric(items: dict[str, KeypointsItem]) -> None:
+    # `need` is the bar a complete expert answer clears (bench/calibrate_need.py keeps it so).
+    failing = {
+        item.id: result.reason
+        for item in items.values()
+        if not (result := grade(item, item.explanation)).correct
+    }
+    assert not failing, failing
