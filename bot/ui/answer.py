@@ -102,8 +102,15 @@ class ChoiceButton(
     async def from_custom_id(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> ChoiceButton:
-        label = getattr(item, "label", "") or ""
-        return cls(match["prefix"], _key(match["key"]), match["choice"], label)
+        prefix, key, choice = match["prefix"], _key(match["key"]), match["choice"]
+        if isinstance(item, discord.ui.Button):
+            # discord.py has just rebuilt the clicked button from the message: wrap that one
+            # instead of building its twin (about 5 us instead of under 1, on every click).
+            button = cls.__new__(cls)
+            discord.ui.DynamicItem.__init__(button, item)
+            button.prefix, button.key, button.choice = prefix, key, choice
+            return button
+        return cls(prefix, key, choice, getattr(item, "label", "") or "")
 
     @guarded
     async def callback(self, interaction: discord.Interaction) -> None:
