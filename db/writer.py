@@ -278,7 +278,16 @@ class Writer:
         retry: list[StatementJob] = []
         for job in group:
             outcome = outcomes.get(job, _NOT_RUN)
-            if job.done.done():
+            undone_by_another = (
+                abandoned is not None
+                and isinstance(job, StatementJob)
+                and not job.retried
+                and outcome is not _GAVE_UP
+                and not isinstance(outcome, BaseException)
+            )
+            # A statement job whose caller stopped waiting (its future cancelled) is still run
+            # again when someone else's failure undid it: its statements are written anyway.
+            if job.done.done() and not undone_by_another:
                 continue
             if outcome is _GAVE_UP:
                 job.done.cancel()
@@ -287,7 +296,7 @@ class Writer:
                 # tells it the block's writes were undone.
                 job.done.set_exception(outcome)
                 job.done.exception()  # its block may not read it: mark it read
-            elif abandoned is not None and isinstance(job, StatementJob) and not job.retried:
+            elif undone_by_another and isinstance(job, StatementJob):
                 # Someone else's failure undid this job's writes: run it again, once, in a
                 # group of its own kind, so one failing write still fails alone.
                 job.retried = True

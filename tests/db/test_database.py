@@ -100,3 +100,24 @@ async def test_concurrent_reads_of_one_row_share_a_single_read(tmp_path: Path) -
         # Nothing is kept once the read is over: the next caller reads afresh.
         assert await db.shared_read("v", read_version) == LATEST_VERSION
         assert reads == 2
+
+
+async def test_a_shared_read_outlives_a_waiter_that_stops_waiting(tmp_path: Path) -> None:
+    async with Database(tmp_path / "q.db") as db:
+        await db.migrate()
+        started = asyncio.Event()
+        go_on = asyncio.Event()
+
+        async def slow_read() -> int:
+            started.set()
+            await go_on.wait()
+            return int(await db.fetchval("PRAGMA user_version"))
+
+        quitter = asyncio.create_task(db.shared_read("v", slow_read))
+        stayer = asyncio.create_task(db.shared_read("v", slow_read))
+        await started.wait()
+        quitter.cancel()  # one member's interaction is gone while the read runs
+        with pytest.raises(asyncio.CancelledError):
+            await quitter
+        go_on.set()
+        assert await stayer == LATEST_VERSION

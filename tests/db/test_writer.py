@@ -281,3 +281,35 @@ async def test_writes_joined_to_a_host_commit_in_its_job_or_not_at_all(tmp_path:
 def test_group_abandoned_is_an_operational_error() -> None:
     # Callers that retry on OperationalError (bot/retry.py) treat an undone group the same way.
     assert issubclass(GroupAbandoned, sqlite3.OperationalError)
+
+
+async def test_a_caller_that_stops_waiting_still_has_its_write_committed(tmp_path: Path) -> None:
+    path = tmp_path / "q.db"
+    async with Database(path) as db:
+        await db.write(SCHEMA)
+        # The writer is held by a block, so the next write is queued, not yet run.
+        release = asyncio.Event()
+
+        async def holding_block() -> None:
+            async with db.transaction() as tx:
+                await tx.insert("INSERT INTO notes (author) VALUES ('block')")
+                await release.wait()
+
+        holder = asyncio.create_task(holding_block())
+        for _ in range(1000):
+            if db.writer.depth == 0 and db.in_flight:
+                break
+            await asyncio.sleep(0)
+        waiter = asyncio.create_task(db.write_one("INSERT INTO notes (author) VALUES ('gave up')"))
+        for _ in range(1000):
+            if db.writer.depth == 1:
+                break
+            await asyncio.sleep(0)
+        assert db.writer.depth == 1
+        waiter.cancel()  # its interaction expired, say: the caller stops waiting
+        with pytest.raises(asyncio.CancelledError):
+            await waiter
+        release.set()
+        await holder
+        await db.write_one("INSERT INTO notes (author) VALUES ('later')")
+    assert committed_authors(path) == ["block", "gave up", "later"]
