@@ -187,7 +187,7 @@ class FuzzyIndex:
         key = (token, word, budget)
         cached = self._cache.get(key)
         if cached is None:
-            cached = dict.fromkeys(self._text.positions.get(token, ()), 0)
+            cached = dict.fromkeys(self._text.where(token), 0)
             if budget > 0:
                 _merge(cached, self._near_stems(token, budget), budget)
             # Unprimed, the stemmed sweep also covers the reply's words as written (_scan);
@@ -234,7 +234,7 @@ class FuzzyIndex:
     def _where(self, word: str) -> list[int]:
         """Positions of a reply word, stemmed or as written."""
         text = self._text
-        positions = list(text.positions.get(word, ()))
+        positions = list(text.where(word))
         if word in text.words:
             positions += [
                 index
@@ -333,11 +333,11 @@ def _place_words(
     phrase: Phrase, index: FuzzyIndex, text: Text, *, exact_when_present: bool
 ) -> list[Occurrence] | None:
     """Occurrences with every word placed within the span; None when a word has no match."""
-    positions = text.positions
+    where = text.where
     per_word = []
     for number in phrase.exact_first:
         token = phrase.tokens[number]
-        exact = positions.get(token)
+        exact = where(token)
         if exact and exact_when_present:
             per_word.append(dict.fromkeys(exact, 0))
             continue

@@ -138,7 +138,7 @@ def find_exact(text: Text, phrase: Phrase) -> list[Occurrence]:
         at = joined.find(wanted, at + 1)
     if size > 1:
         if phrase.squashed in text.token_set:
-            starts = text.positions[phrase.squashed]
+            starts = text.where(phrase.squashed)
             found += [Occurrence(phrase, start, start + 1, 0) for start in starts]
     elif (
         phrase.split_heads
@@ -159,9 +159,9 @@ def split_prefixes(word: str) -> list[str]:
 
 def _split_starts(text: Text, phrase: Phrase) -> Iterator[int]:
     """Where two neighbouring reply words spell the phrase ("fine tuning" for "finetuning")."""
-    words, positions = text.words, text.positions
+    words, where = text.words, text.where
     for head_token, head in phrase.split_heads:
-        for start in positions.get(head_token, ()):
+        for start in where(head_token):
             if (
                 start + 1 < len(words)
                 and words[start] == head
@@ -178,8 +178,7 @@ def word_budget(word: str) -> int:
 def place_any_order(text: Text, tokens: tuple[str, ...], slack: int) -> Iterator[tuple[int, int]]:
     """Exact occurrences of all ``tokens`` in any order within ``len(tokens) + slack``
     consecutive reply positions, as (start, end); each anchor on the rarest token once."""
-    positions = text.positions
-    lists = sorted((positions[token] for token in tokens), key=len)
+    lists = sorted(map(text.where, tokens), key=len)
     width = len(tokens) + slack
     anchors, others = lists[0], lists[1:]
     for anchor in anchors:

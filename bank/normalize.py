@@ -40,6 +40,9 @@ _QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:>>>|>)[ \t]?")
 _HEADING_MARKER = re.compile(r"(?m)^[ \t]*(?:-#|#{1,3})[ \t]+")
 _FORMATTING = str.maketrans(dict.fromkeys("*_~|`>\\", " "))
 _MARKUP_CHARS = frozenset("*_~|`>\\<:#")  # every character the steps below look for
+_MARKUP_STRING = "".join(sorted(_MARKUP_CHARS))
+# Above this length, a substring scan per character (C) beats a set test per character.
+_SCAN_ABOVE = 64
 _MARKUP_BUT_COLON = _MARKUP_CHARS - {":"}
 
 _QUOTES = str.maketrans(
@@ -85,6 +88,7 @@ _NOT_ONE_CLAUSE = frozenset(_DIGITS + _KEPT_DOT)  # text with these takes the cl
 _ARTICLE_GAPS = (" the ", " an ", " a ")
 _MIXED_WORD = re.compile(r"\d+(?:\x01\d+)*|[a-z]+")
 ARTICLES = frozenset({"a", "an", "the"})
+_NOWHERE: list[int] = []  # Text.where() of an absent token: shared, never mutated
 
 
 class Text:
@@ -95,6 +99,7 @@ class Text:
 
     __slots__ = (
         "_clauses",
+        "_found",
         "_positions",
         "joined",
         "soft",
@@ -119,6 +124,7 @@ class Text:
         self.joined = f" {' '.join(tokens)} "
         self.token_set = frozenset(tokens)  # membership tests need no positions
         self._positions: dict[str, list[int]] | None = None
+        self._found: dict[str, list[int]] = {}  # where(): the few tokens asked for
         self._clauses: tuple[int, ...] | None = None
 
     def __repr__(self) -> str:
@@ -142,6 +148,26 @@ class Text:
             self._positions = positions
         return self._positions
 
+    def where(self, token: str) -> list[int]:
+        """The indexes where ``token`` occurs (empty when absent), not to be mutated.
+
+        Most callers ask about a few tokens of a long reply: two C scans of the tokens per
+        token asked for cost less than ``positions``' Python loop over every token.
+        """
+        if self._positions is not None:
+            return self._positions.get(token, _NOWHERE)
+        found = self._found.get(token)
+        if found is None:
+            found = []
+            if token in self.token_set:
+                tokens = self.tokens
+                index, at = tokens.index, -1
+                for _ in range(tokens.count(token)):
+                    at = index(token, at + 1)
+                    found.append(at)
+            self._found[token] = found
+        return found
+
     @property
     def clauses(self) -> tuple[int, ...]:
         """The clause number of each token: negation and "or" never reach across clauses."""
@@ -158,7 +184,10 @@ class Text:
 
 def clean_markup(text: str) -> str:
     """Remove Discord markup, keeping the words it wraps. Formatting characters become spaces."""
-    if _MARKUP_CHARS.isdisjoint(text):  # most replies: nothing to do
+    if len(text) > _SCAN_ABOVE:
+        if not any(char in text for char in _MARKUP_STRING):  # most replies: nothing to do
+            return text
+    elif _MARKUP_CHARS.isdisjoint(text):
         return text
     if "```" in text:
         text = _FENCE_LANGUAGE.sub(" ", text)
@@ -184,10 +213,17 @@ def fold(text: str) -> str:
         text = text.replace("'", "")  # "it's" is "its"; quotes around a word go too
     if "&" in text:
         text = _AMPERSAND.sub(" and ", text)
-    if "," in text:
+    if "," in text and _has_digit(text):
         # "1,500" is one number, never the list "1, 500" (which would let it find "500").
         text = _THOUSANDS.sub("", text)
     return text
+
+
+def _has_digit(text: str) -> bool:
+    # Both faster than a regex: a set test on short text, ten C scans on long text.
+    if len(text) <= _SCAN_ABOVE:
+        return not _DIGIT_SET.isdisjoint(text)
+    return any(digit in text for digit in _DIGITS)
 
 
 def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = False) -> Text:
@@ -295,11 +331,7 @@ def _ascii_clauses(folded: str, *, drop_articles: bool) -> Clauses:
     """
     if _KEPT_DOT in folded:
         folded = folded.replace(_KEPT_DOT, " ")
-    # Both faster than a regex: a set test on short text, ten C scans on long text.
-    if len(folded) < 128:
-        has_digit = not _DIGIT_SET.isdisjoint(folded)
-    else:
-        has_digit = any(digit in folded for digit in _DIGITS)
+    has_digit = _has_digit(folded)
     if has_digit and "." in folded:
         folded = _keep_decimal_points(folded)
     # One character per character keeps translate() on its fast path; the spaces around
@@ -312,10 +344,11 @@ def _ascii_clauses(folded: str, *, drop_articles: bool) -> Clauses:
             spaced = spaced.replace(gap, " \n ")
     if drop_articles:
         for gap in _ARTICLE_GAPS:
-            while gap in spaced:  # twice for "the the": replace() does not overlap
-                spaced = spaced.replace(gap, " ")
+            cut = spaced.replace(gap, " ")
+            while len(cut) < len(spaced):  # again for "the the": replace() does not overlap
+                spaced, cut = cut, cut.replace(gap, " ")
     chunks = spaced.split("\n")
-    parts = [part.split() for part in chunks]
+    parts = list(map(str.split, chunks))
     commas = frozenset(n for n, part in enumerate(chunks) if part[:1] == "\r")
     if not has_digit:
         return parts, commas

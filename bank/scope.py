@@ -135,9 +135,9 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
         spans.extend(unneeded)
     if present.isdisjoint(_CANDIDATES):
         return tuple(spans), tuple(unneeded)
-    clauses, positions = text.clauses, text.positions
+    clauses, where = text.clauses, text.where
     candidates = sorted(
-        index for token in present & _CANDIDATES for index in positions[token]
+        index for token in present & _CANDIDATES for index in where(token)
     )  # a few positions, rather than a Python loop over every word
     for index in candidates:
         token = tokens[index]
