@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from bank.normalize import Text, phrase_text, stem
+from bank.stems import MAX_STEM_CUT
 
 
 def typo_budget(length: int) -> int:
@@ -128,24 +129,29 @@ def may_occur_exactly(text: Text, phrase: Phrase) -> bool:
 
 def find_exact(text: Text, phrase: Phrase) -> list[Occurrence]:
     """Whole-word occurrences of the phrase, also as one run-together word ("finetuning")."""
+    return [Occurrence(phrase, start, end, 0) for start, end in exact_spans(text, phrase)]
+
+
+def exact_spans(text: Text, phrase: Phrase) -> list[tuple[int, int]]:
+    """``find_exact`` as (start, end) pairs, for graders that need no Occurrence: as cheap
+    as ``may_occur_exactly`` when the phrase is absent (one scan, one set test)."""
     size = len(phrase.tokens)
     joined, wanted = text.joined, phrase.joined
     found = []
     at = joined.find(wanted)
     while at >= 0:
         start = joined.count(" ", 0, at)  # the space before token k is the (k+1)-th
-        found.append(Occurrence(phrase, start, start + size, 0))
+        found.append((start, start + size))
         at = joined.find(wanted, at + 1)
     if size > 1:
         if phrase.squashed in text.token_set:
-            starts = text.where(phrase.squashed)
-            found += [Occurrence(phrase, start, start + 1, 0) for start in starts]
+            found += [(start, start + 1) for start in text.where(phrase.squashed)]
     elif (
         phrase.split_heads
         and len(text.tokens) > 1
         and not phrase.head_tokens.isdisjoint(text.token_set)
     ):
-        found += [Occurrence(phrase, start, start + 2, 0) for start in _split_starts(text, phrase)]
+        found += [(start, start + 2) for start in _split_starts(text, phrase)]
     return found
 
 
@@ -159,15 +165,23 @@ def split_prefixes(word: str) -> list[str]:
 
 def _split_starts(text: Text, phrase: Phrase) -> Iterator[int]:
     """Where two neighbouring reply words spell the phrase ("fine tuning" for "finetuning")."""
-    words, where = text.words, text.where
+    words, present, where = text.words, text.token_set, text.where
+    last = len(words) - 1
+    # stem() keeps all but the last few letters, so only two words of about the phrase's
+    # length together are worth joining and stemming: "to" + "know" is no "toxicity".
+    shortest = len(phrase.squashed)
+    longest = shortest + MAX_STEM_CUT
     for head_token, head in phrase.split_heads:
+        if head_token not in present:  # most prefixes ("tox", "toxi") are no reply word
+            continue
         for start in where(head_token):
-            if (
-                start + 1 < len(words)
-                and words[start] == head
-                and stem(head + words[start + 1]) == phrase.squashed
-            ):
-                yield start
+            if start < last and words[start] == head:
+                after = words[start + 1]
+                if (
+                    shortest <= len(head) + len(after) <= longest
+                    and stem(head + after) == phrase.squashed
+                ):
+                    yield start
 
 
 def word_budget(word: str) -> int:

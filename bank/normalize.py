@@ -158,14 +158,14 @@ class Text:
             return self._positions.get(token, _NOWHERE)
         found = self._found.get(token)
         if found is None:
-            found = []
-            if token in self.token_set:
-                tokens = self.tokens
-                index, at = tokens.index, -1
-                for _ in range(tokens.count(token)):
-                    at = index(token, at + 1)
-                    found.append(at)
-            self._found[token] = found
+            if token not in self.token_set:
+                return _NOWHERE
+            found = self._found[token] = []
+            tokens = self.tokens
+            index, at = tokens.index, -1
+            for _ in range(tokens.count(token)):
+                at = index(token, at + 1)
+                found.append(at)
         return found
 
     @property

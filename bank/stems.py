@@ -9,6 +9,8 @@ from __future__ import annotations
 
 STEMS: dict[str, str] = {}  # word -> stem; filled by stem(), read directly where it is hot
 _MAX_STEMS = 100_000
+# The most letters stem() takes off a word ("-ies" for "-y", "-eds"); it never adds any.
+MAX_STEM_CUT = 3
 
 
 def stem(word: str) -> str:
