@@ -14,7 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bank.matching import Occurrence, Phrase
-from bank.normalize import Text
+from bank.normalize import Text, occurrences
 
 # Above this many candidates, one rapidfuzz call beats a Python loop with a length filter.
 _EXTRACT_ABOVE = 24
@@ -235,12 +235,8 @@ class FuzzyIndex:
         """Positions of a reply word, stemmed or as written."""
         text = self._text
         positions = list(text.where(word))
-        if word in text.words:
-            positions += [
-                index
-                for index, written in enumerate(text.words)
-                if written == word and text.tokens[index] != word
-            ]
+        tokens = text.tokens
+        positions += [index for index in occurrences(text.words, word) if tokens[index] != word]
         return positions
 
     def _inflected_words(self) -> dict[str, list[int]]:

@@ -38,7 +38,7 @@ from bank.fuzzy import FuzzyIndex, find_any_order
 from bank.graded import Grade, per_item, quote
 from bank.lemmas import lemma_text, misspellable
 from bank.matching import exact_spans, place_any_order
-from bank.normalize import Text, prepare, tokenize
+from bank.normalize import Text, occurrences, prepare, tokenize
 from bank.replylength import enough_points
 from bank.rubric import Form, Point, Rubric, Spellings, compile_rubric, forms_of, places
 from bank.salad import SALAD_REASON, SALAD_SHARE, is_salad
@@ -55,6 +55,7 @@ def _rubric(item: KeypointsItem, table: ConfusableTable) -> Rubric:
 
 
 _SHOWN_MISSING = 3
+_NOT_FOUND: tuple[str | None, bool] = (None, False)
 _NO_TABLE = ConfusableTable(())  # keypoints do not use the confusables table
 _NO_SPELLINGS: Spellings = {}
 
@@ -99,10 +100,8 @@ class _Reply:
         if self._typos is None:
             words = self.text.words
             unknown = misspellable(words)  # positions only for the few such words
-            self._typos = (
-                frozenset(i for i, word in enumerate(words) if word in unknown)
-                if unknown
-                else frozenset()
+            self._typos = frozenset(
+                position for word in unknown for position in occurrences(words, word)
             )
         return self._typos
 
@@ -169,7 +168,9 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
     for point in points:
         state.unneeded = False
         chosen = candidates >> point.first & point.bits
-        label, denied = _find_point(state, point, chosen) if chosen else (None, False)
+        label, denied = (
+            _find_point(state, point, chosen, rubric.sure >> point.first) if chosen else _NOT_FOUND
+        )
         if label is None:
             if close is None:
                 close = _close_forms(rubric, state)
@@ -200,8 +201,8 @@ def grade_keypoints(item: KeypointsItem, reply: str) -> Grade:
 
 def _candidates(rubric: Rubric, tokens: frozenset[str], lemmas: frozenset[str]) -> int:
     """The forms worth looking for exactly in the reply, as a mask (bank.rubric)."""
-    filed = rubric.trigger_words
-    return forms_of(rubric.triggers, (tokens & filed) | (lemmas & filed))
+    by_token = forms_of(rubric.token_triggers, tokens & rubric.token_trigger_words)
+    return by_token | forms_of(rubric.lemma_triggers, lemmas & rubric.lemma_trigger_words)
 
 
 def _close_forms(rubric: Rubric, state: _Reply) -> int:
@@ -226,9 +227,10 @@ def _wrong_claims(rubric: Rubric, state: _Reply) -> list[str]:
     return wrong_claims(chosen, words, state.text, state.lemmas, state.negations)
 
 
-def _find_point(state: _Reply, point: Point, chosen: int) -> tuple[str | None, bool]:
+def _find_point(state: _Reply, point: Point, chosen: int, sure: int) -> tuple[str | None, bool]:
     """(the phrasing found exactly, whether some phrasing was only found denied), over the
-    ``chosen`` forms (a mask of the point's forms, bank.rubric)."""
+    ``chosen`` forms (a mask of the point's forms, bank.rubric); the ``sure`` ones passed
+    the quick test by being chosen."""
     denied = False
     text = state.text
     joined, present, lemma_set = text.joined, text.token_set, state.lemmas.token_set
@@ -242,7 +244,8 @@ def _find_point(state: _Reply, point: Point, chosen: int) -> tuple[str | None, b
         # most points are absent from a reply, and a call per phrasing adds up.
         written = form.written
         if (
-            form.lemma_set <= lemma_set
+            low & sure
+            or form.lemma_set <= lemma_set
             or form.token_set <= present
             or phrase.squashed in present
             or not phrase.head_tokens.isdisjoint(present)

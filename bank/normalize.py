@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain, count, repeat
+from operator import sub
 from typing import cast
 
 from bank.stems import FILLERS_BY_START, STEMS, filler_end, stem
@@ -160,12 +162,7 @@ class Text:
         if found is None:
             if token not in self.token_set:
                 return _NOWHERE
-            found = self._found[token] = []
-            tokens = self.tokens
-            index, at = tokens.index, -1
-            for _ in range(tokens.count(token)):
-                at = index(token, at + 1)
-                found.append(at)
+            found = self._found[token] = occurrences(self.tokens, token)
         return found
 
     @property
@@ -174,12 +171,21 @@ class Text:
         if self._clauses is None and len(self.starts) == 1:
             self._clauses = (0,) * len(self.tokens)
         elif self._clauses is None:
-            ends = (*self.starts[1:], len(self.tokens))
-            clauses: list[int] = []
-            for number, (start, end) in enumerate(zip(self.starts, ends, strict=True)):
-                clauses += [number] * (end - start)
-            self._clauses = tuple(clauses)
+            starts = self.starts
+            sizes = map(sub, (*starts[1:], len(self.tokens)), starts)
+            # Each clause number repeated for its tokens, in C: no Python loop per clause.
+            self._clauses = tuple(chain.from_iterable(map(repeat, count(), sizes)))
         return self._clauses
+
+
+def occurrences(items: tuple[str, ...], item: str) -> list[int]:
+    """The indexes of ``item`` in ``items``: C scans (count, index) rather than a loop."""
+    found: list[int] = []
+    index, at = items.index, -1
+    for _ in range(items.count(item)):
+        at = index(item, at + 1)
+        found.append(at)
+    return found
 
 
 def clean_markup(text: str) -> str:
@@ -231,19 +237,35 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
 
     ``strip_filler`` drops leading filler ("I think it's", "the answer is") as replies need.
     """
-    one_clause = _one_ascii_clause(folded, drop_articles) if folded.isascii() else None
+    if not folded.isascii():
+        return _tokenize_clauses(folded, drop_articles, strip_filler)
+    if _KEPT_DOT in folded or _has_digit(folded):
+        return _tokenize_clauses(folded, drop_articles, strip_filler, "")
+    # ASCII letters only: one translate() serves both the one-clause test and the split.
+    translated = folded.translate(_ASCII_WORDS)
+    one_clause = _one_ascii_clause(translated, drop_articles)
     if one_clause is not None:  # most replies: one clause of ASCII words, no digits
         return _one_clause_text(one_clause, strip_filler)
-    return _tokenize_clauses(folded, drop_articles, strip_filler)
+    return _tokenize_clauses(folded, drop_articles, strip_filler, translated)
 
 
-def _tokenize_clauses(folded: str, drop_articles: bool, strip_filler: bool) -> Text:
-    """``tokenize`` for any text: clause by clause."""
+def _tokenize_clauses(
+    folded: str, drop_articles: bool, strip_filler: bool, translated: str | None = None
+) -> Text:
+    """``tokenize`` for any text: clause by clause.
+
+    ``translated`` is None for text that is not ASCII; for ASCII text, it is empty when the
+    text has digits, else the text through ``_ASCII_WORDS`` (``_ascii_clauses``).
+    """
     words: list[str] = []
     starts: list[int] = []
     soft: list[int] = []
-    if folded.isascii():
-        parts, commas = _ascii_clauses(folded, drop_articles=drop_articles)
+    if translated is None and folded.isascii():
+        translated = "" if _KEPT_DOT in folded or _has_digit(folded) else None
+        if translated is None:
+            translated = folded.translate(_ASCII_WORDS)
+    if translated is not None:
+        parts, commas = _ascii_clauses(folded, translated, drop_articles=drop_articles)
     else:
         parts, commas = _unicode_clauses(folded)
         if drop_articles:
@@ -290,18 +312,14 @@ def _one_clause_text(words: list[str], strip_filler: bool) -> Text:
     return Text(tuple(tokens), tuple(words))  # type: ignore[arg-type]
 
 
-def _one_ascii_clause(folded: str, drop_articles: bool) -> list[str] | None:
-    """The words of ASCII text that is one clause without digits; None for any other text.
+def _one_ascii_clause(translated: str, drop_articles: bool) -> list[str] | None:
+    """The words of ASCII text without digits, through ``_ASCII_WORDS``, if it is one
+    clause; None for any other text.
 
     What ``_ascii_clauses`` would give for such text, without its clause bookkeeping: breaks
     before the first word or after the last one ("top-p!") leave a single clause.
     """
-    if len(folded) < 128:
-        if not _NOT_ONE_CLAUSE.isdisjoint(folded):
-            return None
-    elif _KEPT_DOT in folded or any(digit in folded for digit in _DIGITS):
-        return None
-    core = folded.translate(_ASCII_WORDS).strip(" \n\r")
+    core = translated.strip(" \n\r")
     if "\n" in core or "\r" in core:
         return None
     words = core.split()
@@ -323,20 +341,24 @@ def _unicode_clauses(folded: str) -> Clauses:
     return parts, commas
 
 
-def _ascii_clauses(folded: str, *, drop_articles: bool) -> Clauses:
+def _ascii_clauses(folded: str, translated: str, *, drop_articles: bool) -> Clauses:
     """The same split as ``_unicode_clauses``, for ASCII text, with str methods only.
 
-    Clause breaks become " \n " and articles are cut out of the string, so the only Python
-    loop left is one split per clause.
+    ``translated`` is the text through ``_ASCII_WORDS`` when it has no digits (the caller
+    has it already), else empty. Clause breaks become " \n " and articles are cut out of the
+    string, so the only Python loop left is one split per clause.
     """
-    if _KEPT_DOT in folded:
-        folded = folded.replace(_KEPT_DOT, " ")
-    has_digit = _has_digit(folded)
-    if has_digit and "." in folded:
-        folded = _keep_decimal_points(folded)
+    has_digit = not translated
+    if has_digit:
+        if _KEPT_DOT in folded:
+            folded = folded.replace(_KEPT_DOT, " ")
+        has_digit = _has_digit(folded)
+        if has_digit and "." in folded:
+            folded = _keep_decimal_points(folded)
+        translated = folded.translate(_ASCII_WORDS)
     # One character per character keeps translate() on its fast path; the spaces around
     # each break, which the article gaps below need, come from one replace().
-    spaced = f" {folded.translate(_ASCII_WORDS)} ".replace("\n", " \n ")
+    spaced = f" {translated} ".replace("\n", " \n ")
     if "\r" in spaced:  # a comma or new line: a break whose clause is marked
         spaced = spaced.replace("\r", " \n\r ")
     for gap in _CLAUSE_GAPS:

@@ -64,10 +64,15 @@ class Rubric:
     points: tuple[Point, ...]
     explains: bool  # the question asks to explain: a bare list of terms is no answer
     spellings: Spellings  # every phrasing's words with a typo budget, by reply-word length
-    # A word -> the forms a reply with that word (as token or lemma key) may match exactly:
-    # each form is filed under words it cannot be found without.
-    triggers: dict[str, int]
-    trigger_words: frozenset[str]  # the triggers' keys, for set intersections at C speed
+    # A reply token -> the forms a reply with that token may match exactly, and a reply
+    # lemma key -> the same: each form is filed under words it cannot be found without.
+    token_triggers: dict[str, int]
+    token_trigger_words: frozenset[str]  # the keys, for set intersections at C speed
+    lemma_triggers: dict[str, int]
+    lemma_trigger_words: frozenset[str]
+    # Forms of one word, filed under each way to find them: a trigger said is the quick test
+    # passed, so it need not run again.
+    sure: int
     # A typo target word -> the forms whose spellings hold it: the forms a reply's misspelt
     # words can reach, without a loop per form.
     spelled: dict[str, int]
@@ -131,14 +136,23 @@ def compile_rubric(item: KeypointsItem, asked: Callable[[Form], bool]) -> Rubric
     for number, claim in enumerate(claims):
         rare = max(claim.keys, key=len)
         claim_index[rare] = claim_index.get(rare, 0) | 1 << number
-    triggers = _file(points, _trigger_words)
+    token_triggers = _file(points, _token_triggers)
+    lemma_triggers = _file(points, lambda form: (max(form.lemmas, key=len),))
+    sure = 0
+    for point in points:
+        for place, form in enumerate(point.forms):
+            if len(form.phrase.tokens) == 1 and form.written is None:
+                sure |= 1 << (point.first + place)
     spelled = _file(points, lambda form: form.spellings)
     return Rubric(
         tuple(points),
         asks_for_explanation(item.prompt),
         spellings,
-        triggers,
-        frozenset(triggers),
+        token_triggers,
+        frozenset(token_triggers),
+        lemma_triggers,
+        frozenset(lemma_triggers),
+        sure,
         spelled,
         frozenset(spelled),
         claims,
@@ -161,11 +175,11 @@ def _spellings(vocabulary: Vocabulary) -> Spellings:
     }
 
 
-def _trigger_words(form: Form) -> set[str]:
-    """A word of each way keypoints' quick test before the exact search can pass the form."""
+def _token_triggers(form: Form) -> set[str]:
+    """A token of each way but by lemma keys that keypoints' quick test before the exact
+    search can pass the form (all its lemma keys in the reply: filed under the longest)."""
     phrase, written = form.phrase, form.written
     words = {
-        max(form.lemmas, key=len),  # all its lemma keys in the reply
         max(phrase.tokens, key=len),  # all its tokens
         phrase.squashed,
         *phrase.head_tokens,
