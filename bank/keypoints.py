@@ -37,7 +37,7 @@ from bank.confusables import ConfusableTable
 from bank.fuzzy import FuzzyIndex, find_any_order
 from bank.graded import Grade, per_item, quote
 from bank.lemmas import lemma_text, misspellable
-from bank.matching import exact_spans, place_any_order
+from bank.matching import exact_spans, may_split, place_any_order
 from bank.normalize import Text, occurrences, prepare, tokenize
 from bank.replylength import enough_points
 from bank.rubric import Form, Point, Rubric, Spellings, compile_rubric, forms_of, places
@@ -248,7 +248,7 @@ def _find_point(state: _Reply, point: Point, chosen: int, sure: int) -> tuple[st
             or form.lemma_set <= lemma_set
             or form.token_set <= present
             or phrase.squashed in present
-            or not phrase.head_tokens.isdisjoint(present)
+            or (not phrase.head_tokens.isdisjoint(present) and may_split(text, phrase))
             or (written is not None and (written.joined in joined or written.squashed in present))
         ):
             said = _find_exact(state, form)

@@ -126,7 +126,7 @@ class Text:
         self.joined = f" {' '.join(tokens)} "
         self.token_set = frozenset(tokens)  # membership tests need no positions
         self._positions: dict[str, list[int]] | None = None
-        self._found: dict[str, list[int]] = {}  # where(): the few tokens asked for
+        self._found: dict[str, list[int]] | None = None  # where(): the few tokens asked for
         self._clauses: tuple[int, ...] | None = None
 
     def __repr__(self) -> str:
@@ -158,11 +158,14 @@ class Text:
         """
         if self._positions is not None:
             return self._positions.get(token, _NOWHERE)
-        found = self._found.get(token)
+        if token not in self.token_set:
+            return _NOWHERE
+        asked = self._found
+        if asked is None:
+            asked = self._found = {}
+        found = asked.get(token)
         if found is None:
-            if token not in self.token_set:
-                return _NOWHERE
-            found = self._found[token] = occurrences(self.tokens, token)
+            found = asked[token] = occurrences(self.tokens, token)
         return found
 
     @property
@@ -288,16 +291,16 @@ def _tokenize_clauses(
 
 def _as_text(words: list[str], starts: list[int], soft: list[int], strip_filler: bool) -> Text:
     """Stem the words and, for a reply, drop its leading filler."""
-    cached = list(map(STEMS.get, words))  # the cache, at C speed; misses are filled below
+    cached = tuple(map(STEMS.get, words))  # the cache, at C speed; misses are filled below
     if None in cached:
-        cached = [token or stem(word) for token, word in zip(cached, words, strict=True)]
-    tokens = cast(list[str], cached)
+        cached = tuple(token or stem(word) for token, word in zip(cached, words, strict=True))
+    tokens = cast(tuple[str, ...], cached)
     skip = filler_end(tokens) if strip_filler and tokens and tokens[0] in FILLERS_BY_START else 0
     if skip:
         starts = sorted({max(start - skip, 0) for start in starts})
         shifted = frozenset(start - skip for start in soft if start > skip)
-        return Text(tuple(tokens[skip:]), tuple(words[skip:]), tuple(starts), shifted)
-    return Text(tuple(tokens), tuple(words), tuple(starts) or (0,), frozenset(soft))
+        return Text(tokens[skip:], tuple(words[skip:]), tuple(starts), shifted)
+    return Text(tokens, tuple(words), tuple(starts) or (0,), frozenset(soft))
 
 
 def _one_clause_text(words: list[str], strip_filler: bool) -> Text:

@@ -71,7 +71,8 @@ class Rubric:
     lemma_triggers: dict[str, int]
     lemma_trigger_words: frozenset[str]
     # Forms of one word, filed under each way to find them: a trigger said is the quick test
-    # passed, so it need not run again.
+    # passed, so it need not run again. A word that may be written in two ("fine tuning")
+    # is not among them: its first half is often a common word, and the test is finer.
     sure: int
     # A typo target word -> the forms whose spellings hold it: the forms a reply's misspelt
     # words can reach, without a loop per form.
@@ -141,7 +142,8 @@ def compile_rubric(item: KeypointsItem, asked: Callable[[Form], bool]) -> Rubric
     sure = 0
     for point in points:
         for place, form in enumerate(point.forms):
-            if len(form.phrase.tokens) == 1 and form.written is None:
+            phrase = form.phrase
+            if len(phrase.tokens) == 1 and form.written is None and not phrase.split_heads:
                 sure |= 1 << (point.first + place)
     spelled = _file(points, lambda form: form.spellings)
     return Rubric(
