@@ -244,7 +244,7 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
         return _tokenize_clauses(folded, drop_articles, strip_filler)
     if _KEPT_DOT in folded or _has_digit(folded):
         return _tokenize_clauses(folded, drop_articles, strip_filler, "")
-    # ASCII letters only: one translate() serves both the one-clause test and the split.
+    # ASCII without digits: one translate() serves both the one-clause test and the split.
     translated = folded.translate(_ASCII_WORDS)
     one_clause = _one_ascii_clause(translated, drop_articles)
     if one_clause is not None:  # most replies: one clause of ASCII words, no digits

@@ -61,7 +61,7 @@ def is_salad(text: Text, covered: set[int]) -> bool:
     """Whether the reply, outside the ``covered`` positions of rubric terms, has no sentence."""
     if not covered:
         return False
-    # Clause starts are distinct and the soft ones among them, so this counts the others.
+    # Clause starts are distinct, so this counts those that are not soft (a comma's).
     if len(text.starts) - len(text.soft.intersection(text.starts)) >= 2:
         return False  # two sentences: "Adds noise. Learns to denoise."
     others = 0

@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 STEMS: dict[str, str] = {}  # word -> stem; filled by stem(), read directly where it is hot
 _MAX_STEMS = 100_000
-# The most letters stem() takes off a word ("-ies" for "-y", "-eds"); it never adds any.
+# stem() makes a word at most this many letters shorter ("-eds"; "-ies" becomes "-y"),
+# never longer, and keeps all of it but the last letters.
 MAX_STEM_CUT = 3
 
 
