@@ -187,7 +187,11 @@ class FuzzyIndex:
         key = (token, word, budget)
         cached = self._cache.get(key)
         if cached is None:
-            cached = dict.fromkeys(self._text.where(token), 0)
+            text = self._text
+            # Primed (short replies), the sweep built every position already; unprimed (a
+            # keypoints reply), only the few tokens asked for are looked up.
+            exact = text.positions.get(token, ()) if self._primed is not None else text.where(token)
+            cached = dict.fromkeys(exact, 0)
             if budget > 0:
                 _merge(cached, self._near_stems(token, budget), budget)
             # Unprimed, the stemmed sweep also covers the reply's words as written (_scan);
