@@ -37,7 +37,13 @@ from bank.confusables import ConfusableTable
 from bank.fuzzy import FuzzyIndex, find_any_order
 from bank.graded import Grade, per_item, quote
 from bank.lemmas import lemma_text, misspellable
-from bank.matching import exact_spans, may_split, place_any_order
+from bank.matching import (
+    exact_spans,
+    joined_word_spans,
+    may_split,
+    place_any_order,
+    whole_word_spans,
+)
 from bank.normalize import Text, occurrences, prepare, tokenize
 from bank.replylength import enough_points
 from bank.rubric import Form, Point, Rubric, Spellings, compile_rubric, forms_of, places
@@ -285,9 +291,17 @@ def _find_exact(state: _Reply, form: Form) -> bool | None:
             start, end = spans[0]
             state.covered.update(range(start, end))
             return True
-    said = _first_verdict(state, form, exact_spans(text, form.phrase))
+    phrase = form.phrase
+    said = _first_verdict(state, form, whole_word_spans(text, phrase))
     if said:
         return True
+    # Run together or split in two only when not said as written: the occurrences in the
+    # order exact_spans gives them, without looking for the later ones when not needed.
+    more = _first_verdict(state, form, joined_word_spans(text, phrase))
+    if more:
+        return True
+    if more is False:
+        said = False
     # By lemma keys even when the phrasing's are its tokens: the reply's forms may differ.
     lemmas = state.lemmas
     if form.lemma_set <= lemmas.token_set:

@@ -175,6 +175,11 @@ def find_exact(text: Text, phrase: Phrase) -> list[Occurrence]:
 def exact_spans(text: Text, phrase: Phrase) -> list[tuple[int, int]]:
     """``find_exact`` as (start, end) pairs, for graders that need no Occurrence: as cheap
     as ``may_occur_exactly`` when the phrase is absent (one scan, one set test)."""
+    return whole_word_spans(text, phrase) + joined_word_spans(text, phrase)
+
+
+def whole_word_spans(text: Text, phrase: Phrase) -> list[tuple[int, int]]:
+    """The first part of ``exact_spans``: the phrase's words as written, in order."""
     size = len(phrase.tokens)
     joined, wanted = text.joined, phrase.joined
     found = []
@@ -183,16 +188,22 @@ def exact_spans(text: Text, phrase: Phrase) -> list[tuple[int, int]]:
         start = joined.count(" ", 0, at)  # the space before token k is the (k+1)-th
         found.append((start, start + size))
         at = joined.find(wanted, at + 1)
-    if size > 1:
+    return found
+
+
+def joined_word_spans(text: Text, phrase: Phrase) -> list[tuple[int, int]]:
+    """The rest of ``exact_spans``: the words run together ("finetuning" for "fine
+    tuning"), or one word written as two ("fine tuning" for "finetuning")."""
+    if len(phrase.tokens) > 1:
         if phrase.squashed in text.token_set:
-            found += [(start, start + 1) for start in text.where(phrase.squashed)]
+            return [(start, start + 1) for start in text.where(phrase.squashed)]
     elif (
         phrase.split_heads
         and len(text.tokens) > 1
         and not phrase.head_tokens.isdisjoint(text.token_set)
     ):
-        found += [(start, start + 2) for start in _split_starts(text, phrase)]
-    return found
+        return [(start, start + 2) for start in _split_starts(text, phrase)]
+    return []
 
 
 MIN_SPLIT_LENGTH = 5  # "fine tuning" is found for "finetuning"; shorter words are not split
