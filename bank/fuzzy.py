@@ -14,7 +14,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bank.matching import Occurrence, Phrase
-from bank.normalize import Text
+from bank.normalize import Text, occurrences
 
 # Above this many candidates, one rapidfuzz call beats a Python loop with a length filter.
 _EXTRACT_ABOVE = 24
@@ -187,7 +187,11 @@ class FuzzyIndex:
         key = (token, word, budget)
         cached = self._cache.get(key)
         if cached is None:
-            cached = dict.fromkeys(self._text.positions.get(token, ()), 0)
+            text = self._text
+            # Primed (short replies), the sweep built every position already; unprimed (a
+            # keypoints reply), only the few tokens asked for are looked up.
+            exact = text.positions.get(token, ()) if self._primed is not None else text.where(token)
+            cached = dict.fromkeys(exact, 0)
             if budget > 0:
                 _merge(cached, self._near_stems(token, budget), budget)
             # Unprimed, the stemmed sweep also covers the reply's words as written (_scan);
@@ -234,13 +238,9 @@ class FuzzyIndex:
     def _where(self, word: str) -> list[int]:
         """Positions of a reply word, stemmed or as written."""
         text = self._text
-        positions = list(text.positions.get(word, ()))
-        if word in text.words:
-            positions += [
-                index
-                for index, written in enumerate(text.words)
-                if written == word and text.tokens[index] != word
-            ]
+        positions = list(text.where(word))
+        tokens = text.tokens
+        positions += [index for index in occurrences(text.words, word) if tokens[index] != word]
         return positions
 
     def _inflected_words(self) -> dict[str, list[int]]:
@@ -333,11 +333,11 @@ def _place_words(
     phrase: Phrase, index: FuzzyIndex, text: Text, *, exact_when_present: bool
 ) -> list[Occurrence] | None:
     """Occurrences with every word placed within the span; None when a word has no match."""
-    positions = text.positions
+    where = text.where
     per_word = []
     for number in phrase.exact_first:
         token = phrase.tokens[number]
-        exact = positions.get(token)
+        exact = where(token)
         if exact and exact_when_present:
             per_word.append(dict.fromkeys(exact, 0))
             continue

@@ -39,6 +39,7 @@ _MAX_KEYS = 100_000
 # Words as written seen in replies, by whether they may be typos (see misspellable).
 _TYPO_FREE: set[str] = set()
 _MISSPELLABLE: set[str] = set()
+_SEEN: set[str] = set()  # both together: a reply of words seen before costs one C pass
 _MIN_TYPO = 4  # shorter words get no typo budget (bank.matching.typo_budget)
 
 # Words whose -ing, -ise, -ion or -ment is part of the word, not a suffix to fold.
@@ -219,17 +220,17 @@ def misspellable(words: Iterable[str]) -> set[str]:
     not a slip for "ground", nor "judge" for "nudge". Set operations against the words seen
     before, so a reply costs a lookup per new word only.
     """
-    distinct = set(words)
-    fresh = distinct - _TYPO_FREE
-    fresh -= _MISSPELLABLE
-    if fresh:
-        if len(_TYPO_FREE) + len(_MISSPELLABLE) >= _MAX_KEYS:
+    if not _SEEN.issuperset(words):  # one C pass when every word was seen before
+        fresh = set(words) - _SEEN
+        if len(_SEEN) >= _MAX_KEYS:
             _TYPO_FREE.clear()
             _MISSPELLABLE.clear()
+            _SEEN.clear()
         for word in fresh:
             typo = len(word) >= _MIN_TYPO and word.isalpha() and not _known(word)
             (_MISSPELLABLE if typo else _TYPO_FREE).add(word)
-    return distinct & _MISSPELLABLE
+            _SEEN.add(word)
+    return _MISSPELLABLE.intersection(words)
 
 
 def lemma_text(text: Text) -> Text:

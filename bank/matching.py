@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from bank.normalize import Text, phrase_text, stem
+from bank.stems import MAX_STEM_CUT
 
 
 def typo_budget(length: int) -> int:
@@ -45,6 +46,9 @@ class Phrase:
     # A one-word phrase may be written as two words: (first word stemmed, as written).
     split_heads: tuple[tuple[str, str], ...]
     head_tokens: frozenset[str]  # the stemmed first words of split_heads
+    # Per split head, " " and what the second word's token must start with (see
+    # split_probe): a test of the reply's joined tokens before any word is compared.
+    split_probes: tuple[str, ...]
     # Token indexes, words without a typo budget first: they fail fastest.
     exact_first: tuple[int, ...]
 
@@ -83,8 +87,22 @@ def make_phrase(label: str) -> Phrase | None:
         "".join(text.words),
         heads,
         frozenset(head for head, _ in heads),
+        tuple(split_probe(squashed, head) for _, head in heads),
         tuple(sorted(range(len(tokens)), key=lambda number: budgets[number] > 0)),
     )
+
+
+def split_probe(squashed: str, head: str) -> str:
+    """ " " and the start of the token of the word that, written after ``head``, makes a
+    word stemming to ``squashed``.
+
+    stem() keeps all of a word but its last ``MAX_STEM_CUT`` letters and may end it in "y",
+    so such a pair of words starts with all of ``squashed`` but its last letter: the second
+    word starts with the rest, and its own token with all of that rest but the last two
+    letters (it has at least one letter more than the rest, of which stem() takes three).
+    """
+    rest = squashed[len(head) : -1]
+    return " " + rest[: max(len(rest) - 2, 0)]
 
 
 def _split_heads(tokens: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -127,7 +145,11 @@ def may_occur_exactly(text: Text, phrase: Phrase) -> bool:
 
 
 def find_exact(text: Text, phrase: Phrase) -> list[Occurrence]:
-    """Whole-word occurrences of the phrase, also as one run-together word ("finetuning")."""
+    """Whole-word occurrences of the phrase, also as one run-together word ("finetuning").
+
+    ``exact_spans`` written out again for Occurrences: short answers call this for most
+    replies, and a call and a list more per reply are a few percent of their grading.
+    """
     size = len(phrase.tokens)
     joined, wanted = text.joined, phrase.joined
     found = []
@@ -138,8 +160,9 @@ def find_exact(text: Text, phrase: Phrase) -> list[Occurrence]:
         at = joined.find(wanted, at + 1)
     if size > 1:
         if phrase.squashed in text.token_set:
-            starts = text.positions[phrase.squashed]
-            found += [Occurrence(phrase, start, start + 1, 0) for start in starts]
+            found += [
+                Occurrence(phrase, start, start + 1, 0) for start in text.where(phrase.squashed)
+            ]
     elif (
         phrase.split_heads
         and len(text.tokens) > 1
@@ -147,6 +170,40 @@ def find_exact(text: Text, phrase: Phrase) -> list[Occurrence]:
     ):
         found += [Occurrence(phrase, start, start + 2, 0) for start in _split_starts(text, phrase)]
     return found
+
+
+def exact_spans(text: Text, phrase: Phrase) -> list[tuple[int, int]]:
+    """``find_exact`` as (start, end) pairs, for graders that need no Occurrence: as cheap
+    as ``may_occur_exactly`` when the phrase is absent (one scan, one set test)."""
+    return whole_word_spans(text, phrase) + joined_word_spans(text, phrase)
+
+
+def whole_word_spans(text: Text, phrase: Phrase) -> list[tuple[int, int]]:
+    """The first part of ``exact_spans``: the phrase's words as written, in order."""
+    size = len(phrase.tokens)
+    joined, wanted = text.joined, phrase.joined
+    found = []
+    at = joined.find(wanted)
+    while at >= 0:
+        start = joined.count(" ", 0, at)  # the space before token k is the (k+1)-th
+        found.append((start, start + size))
+        at = joined.find(wanted, at + 1)
+    return found
+
+
+def joined_word_spans(text: Text, phrase: Phrase) -> list[tuple[int, int]]:
+    """The rest of ``exact_spans``: the words run together ("finetuning" for "fine
+    tuning"), or one word written as two ("fine tuning" for "finetuning")."""
+    if len(phrase.tokens) > 1:
+        if phrase.squashed in text.token_set:
+            return [(start, start + 1) for start in text.where(phrase.squashed)]
+    elif (
+        phrase.split_heads
+        and len(text.tokens) > 1
+        and not phrase.head_tokens.isdisjoint(text.token_set)
+    ):
+        return [(start, start + 2) for start in _split_starts(text, phrase)]
+    return []
 
 
 MIN_SPLIT_LENGTH = 5  # "fine tuning" is found for "finetuning"; shorter words are not split
@@ -157,17 +214,35 @@ def split_prefixes(word: str) -> list[str]:
     return [word[:cut] for cut in range(2, len(word) - 1)]
 
 
+def may_split(text: Text, phrase: Phrase) -> bool:
+    """A cheap test that ``_split_starts`` can find something ("fine tuning")."""
+    present, joined = text.token_set, text.joined
+    return any(
+        head_token in present and probe in joined
+        for (head_token, _), probe in zip(phrase.split_heads, phrase.split_probes, strict=True)
+    )
+
+
 def _split_starts(text: Text, phrase: Phrase) -> Iterator[int]:
     """Where two neighbouring reply words spell the phrase ("fine tuning" for "finetuning")."""
-    words, positions = text.words, text.positions
-    for head_token, head in phrase.split_heads:
-        for start in positions.get(head_token, ()):
-            if (
-                start + 1 < len(words)
-                and words[start] == head
-                and stem(head + words[start + 1]) == phrase.squashed
-            ):
-                yield start
+    words, present, where = text.words, text.token_set, text.where
+    last = len(words) - 1
+    # stem() keeps all but the last few letters, so only two words of about the phrase's
+    # length together are worth joining and stemming: "to" + "know" is no "toxicity".
+    shortest = len(phrase.squashed)
+    longest = shortest + MAX_STEM_CUT
+    joined = text.joined
+    for (head_token, head), probe in zip(phrase.split_heads, phrase.split_probes, strict=True):
+        if head_token not in present or probe not in joined:  # most prefixes are no word
+            continue
+        for start in where(head_token):
+            if start < last and words[start] == head:
+                after = words[start + 1]
+                if (
+                    shortest <= len(head) + len(after) <= longest
+                    and stem(head + after) == phrase.squashed
+                ):
+                    yield start
 
 
 def word_budget(word: str) -> int:
@@ -178,8 +253,7 @@ def word_budget(word: str) -> int:
 def place_any_order(text: Text, tokens: tuple[str, ...], slack: int) -> Iterator[tuple[int, int]]:
     """Exact occurrences of all ``tokens`` in any order within ``len(tokens) + slack``
     consecutive reply positions, as (start, end); each anchor on the rarest token once."""
-    positions = text.positions
-    lists = sorted((positions[token] for token in tokens), key=len)
+    lists = sorted(map(text.where, tokens), key=len)
     width = len(tokens) + slack
     anchors, others = lists[0], lists[1:]
     for anchor in anchors:

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from itertools import chain, count, repeat
+from operator import sub
 from typing import cast
 
 from bank.stems import FILLERS_BY_START, STEMS, filler_end, stem
@@ -40,6 +42,9 @@ _QUOTE_MARKER = re.compile(r"(?m)^[ \t]*(?:>>>|>)[ \t]?")
 _HEADING_MARKER = re.compile(r"(?m)^[ \t]*(?:-#|#{1,3})[ \t]+")
 _FORMATTING = str.maketrans(dict.fromkeys("*_~|`>\\", " "))
 _MARKUP_CHARS = frozenset("*_~|`>\\<:#")  # every character the steps below look for
+_MARKUP_STRING = "".join(sorted(_MARKUP_CHARS))
+# Above this length, a substring scan per character (C) beats a set test per character.
+_SCAN_ABOVE = 64
 _MARKUP_BUT_COLON = _MARKUP_CHARS - {":"}
 
 _QUOTES = str.maketrans(
@@ -85,6 +90,7 @@ _NOT_ONE_CLAUSE = frozenset(_DIGITS + _KEPT_DOT)  # text with these takes the cl
 _ARTICLE_GAPS = (" the ", " an ", " a ")
 _MIXED_WORD = re.compile(r"\d+(?:\x01\d+)*|[a-z]+")
 ARTICLES = frozenset({"a", "an", "the"})
+_NOWHERE: list[int] = []  # Text.where() of an absent token: shared, never mutated
 
 
 class Text:
@@ -95,6 +101,7 @@ class Text:
 
     __slots__ = (
         "_clauses",
+        "_found",
         "_positions",
         "joined",
         "soft",
@@ -119,6 +126,7 @@ class Text:
         self.joined = f" {' '.join(tokens)} "
         self.token_set = frozenset(tokens)  # membership tests need no positions
         self._positions: dict[str, list[int]] | None = None
+        self._found: dict[str, list[int]] | None = None  # where(): the few tokens asked for
         self._clauses: tuple[int, ...] | None = None
 
     def __repr__(self) -> str:
@@ -142,23 +150,53 @@ class Text:
             self._positions = positions
         return self._positions
 
+    def where(self, token: str) -> list[int]:
+        """The indexes where ``token`` occurs (empty when absent), not to be mutated.
+
+        Most callers ask about a few tokens of a long reply: two C scans of the tokens per
+        token asked for cost less than ``positions``' Python loop over every token.
+        """
+        if self._positions is not None:
+            return self._positions.get(token, _NOWHERE)
+        if token not in self.token_set:
+            return _NOWHERE
+        asked = self._found
+        if asked is None:
+            asked = self._found = {}
+        found = asked.get(token)
+        if found is None:
+            found = asked[token] = occurrences(self.tokens, token)
+        return found
+
     @property
     def clauses(self) -> tuple[int, ...]:
         """The clause number of each token: negation and "or" never reach across clauses."""
         if self._clauses is None and len(self.starts) == 1:
             self._clauses = (0,) * len(self.tokens)
         elif self._clauses is None:
-            ends = (*self.starts[1:], len(self.tokens))
-            clauses: list[int] = []
-            for number, (start, end) in enumerate(zip(self.starts, ends, strict=True)):
-                clauses += [number] * (end - start)
-            self._clauses = tuple(clauses)
+            starts = self.starts
+            sizes = map(sub, (*starts[1:], len(self.tokens)), starts)
+            # Each clause number repeated for its tokens, in C: no Python loop per clause.
+            self._clauses = tuple(chain.from_iterable(map(repeat, count(), sizes)))
         return self._clauses
+
+
+def occurrences(items: tuple[str, ...], item: str) -> list[int]:
+    """The indexes of ``item`` in ``items``: C scans (count, index) rather than a loop."""
+    found: list[int] = []
+    index, at = items.index, -1
+    for _ in range(items.count(item)):
+        at = index(item, at + 1)
+        found.append(at)
+    return found
 
 
 def clean_markup(text: str) -> str:
     """Remove Discord markup, keeping the words it wraps. Formatting characters become spaces."""
-    if _MARKUP_CHARS.isdisjoint(text):  # most replies: nothing to do
+    if len(text) > _SCAN_ABOVE:
+        if not any(char in text for char in _MARKUP_STRING):  # most replies: nothing to do
+            return text
+    elif _MARKUP_CHARS.isdisjoint(text):
         return text
     if "```" in text:
         text = _FENCE_LANGUAGE.sub(" ", text)
@@ -184,10 +222,17 @@ def fold(text: str) -> str:
         text = text.replace("'", "")  # "it's" is "its"; quotes around a word go too
     if "&" in text:
         text = _AMPERSAND.sub(" and ", text)
-    if "," in text:
+    if "," in text and _has_digit(text):
         # "1,500" is one number, never the list "1, 500" (which would let it find "500").
         text = _THOUSANDS.sub("", text)
     return text
+
+
+def _has_digit(text: str) -> bool:
+    # Both faster than a regex: a set test on short text, ten C scans on long text.
+    if len(text) <= _SCAN_ABOVE:
+        return not _DIGIT_SET.isdisjoint(text)
+    return any(digit in text for digit in _DIGITS)
 
 
 def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = False) -> Text:
@@ -195,19 +240,35 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
 
     ``strip_filler`` drops leading filler ("I think it's", "the answer is") as replies need.
     """
-    one_clause = _one_ascii_clause(folded, drop_articles) if folded.isascii() else None
+    if not folded.isascii():
+        return _tokenize_clauses(folded, drop_articles, strip_filler)
+    if _KEPT_DOT in folded or _has_digit(folded):
+        return _tokenize_clauses(folded, drop_articles, strip_filler, "")
+    # ASCII without digits: one translate() serves both the one-clause test and the split.
+    translated = folded.translate(_ASCII_WORDS)
+    one_clause = _one_ascii_clause(translated, drop_articles)
     if one_clause is not None:  # most replies: one clause of ASCII words, no digits
         return _one_clause_text(one_clause, strip_filler)
-    return _tokenize_clauses(folded, drop_articles, strip_filler)
+    return _tokenize_clauses(folded, drop_articles, strip_filler, translated)
 
 
-def _tokenize_clauses(folded: str, drop_articles: bool, strip_filler: bool) -> Text:
-    """``tokenize`` for any text: clause by clause."""
+def _tokenize_clauses(
+    folded: str, drop_articles: bool, strip_filler: bool, translated: str | None = None
+) -> Text:
+    """``tokenize`` for any text: clause by clause.
+
+    ``translated`` is None for text that is not ASCII; for ASCII text, it is empty when the
+    text has digits, else the text through ``_ASCII_WORDS`` (``_ascii_clauses``).
+    """
     words: list[str] = []
     starts: list[int] = []
     soft: list[int] = []
-    if folded.isascii():
-        parts, commas = _ascii_clauses(folded, drop_articles=drop_articles)
+    if translated is None and folded.isascii():
+        translated = "" if _KEPT_DOT in folded or _has_digit(folded) else None
+        if translated is None:
+            translated = folded.translate(_ASCII_WORDS)
+    if translated is not None:
+        parts, commas = _ascii_clauses(folded, translated, drop_articles=drop_articles)
     else:
         parts, commas = _unicode_clauses(folded)
         if drop_articles:
@@ -230,16 +291,16 @@ def _tokenize_clauses(folded: str, drop_articles: bool, strip_filler: bool) -> T
 
 def _as_text(words: list[str], starts: list[int], soft: list[int], strip_filler: bool) -> Text:
     """Stem the words and, for a reply, drop its leading filler."""
-    cached = list(map(STEMS.get, words))  # the cache, at C speed; misses are filled below
+    cached = tuple(map(STEMS.get, words))  # the cache, at C speed; misses are filled below
     if None in cached:
-        cached = [token or stem(word) for token, word in zip(cached, words, strict=True)]
-    tokens = cast(list[str], cached)
+        cached = tuple(token or stem(word) for token, word in zip(cached, words, strict=True))
+    tokens = cast(tuple[str, ...], cached)
     skip = filler_end(tokens) if strip_filler and tokens and tokens[0] in FILLERS_BY_START else 0
     if skip:
         starts = sorted({max(start - skip, 0) for start in starts})
         shifted = frozenset(start - skip for start in soft if start > skip)
-        return Text(tuple(tokens[skip:]), tuple(words[skip:]), tuple(starts), shifted)
-    return Text(tuple(tokens), tuple(words), tuple(starts) or (0,), frozenset(soft))
+        return Text(tokens[skip:], tuple(words[skip:]), tuple(starts), shifted)
+    return Text(tokens, tuple(words), tuple(starts) or (0,), frozenset(soft))
 
 
 def _one_clause_text(words: list[str], strip_filler: bool) -> Text:
@@ -254,18 +315,14 @@ def _one_clause_text(words: list[str], strip_filler: bool) -> Text:
     return Text(tuple(tokens), tuple(words))  # type: ignore[arg-type]
 
 
-def _one_ascii_clause(folded: str, drop_articles: bool) -> list[str] | None:
-    """The words of ASCII text that is one clause without digits; None for any other text.
+def _one_ascii_clause(translated: str, drop_articles: bool) -> list[str] | None:
+    """The words of ASCII text without digits, through ``_ASCII_WORDS``, if it is one
+    clause; None for any other text.
 
     What ``_ascii_clauses`` would give for such text, without its clause bookkeeping: breaks
     before the first word or after the last one ("top-p!") leave a single clause.
     """
-    if len(folded) < 128:
-        if not _NOT_ONE_CLAUSE.isdisjoint(folded):
-            return None
-    elif _KEPT_DOT in folded or any(digit in folded for digit in _DIGITS):
-        return None
-    core = folded.translate(_ASCII_WORDS).strip(" \n\r")
+    core = translated.strip(" \n\r")
     if "\n" in core or "\r" in core:
         return None
     words = core.split()
@@ -287,24 +344,24 @@ def _unicode_clauses(folded: str) -> Clauses:
     return parts, commas
 
 
-def _ascii_clauses(folded: str, *, drop_articles: bool) -> Clauses:
+def _ascii_clauses(folded: str, translated: str, *, drop_articles: bool) -> Clauses:
     """The same split as ``_unicode_clauses``, for ASCII text, with str methods only.
 
-    Clause breaks become " \n " and articles are cut out of the string, so the only Python
-    loop left is one split per clause.
+    ``translated`` is the text through ``_ASCII_WORDS`` when it has no digits (the caller
+    has it already), else empty. Clause breaks become " \n " and articles are cut out of the
+    string, so the only Python loop left is one split per clause.
     """
-    if _KEPT_DOT in folded:
-        folded = folded.replace(_KEPT_DOT, " ")
-    # Both faster than a regex: a set test on short text, ten C scans on long text.
-    if len(folded) < 128:
-        has_digit = not _DIGIT_SET.isdisjoint(folded)
-    else:
-        has_digit = any(digit in folded for digit in _DIGITS)
-    if has_digit and "." in folded:
-        folded = _keep_decimal_points(folded)
+    has_digit = not translated
+    if has_digit:
+        if _KEPT_DOT in folded:
+            folded = folded.replace(_KEPT_DOT, " ")
+        has_digit = _has_digit(folded)
+        if has_digit and "." in folded:
+            folded = _keep_decimal_points(folded)
+        translated = folded.translate(_ASCII_WORDS)
     # One character per character keeps translate() on its fast path; the spaces around
     # each break, which the article gaps below need, come from one replace().
-    spaced = f" {folded.translate(_ASCII_WORDS)} ".replace("\n", " \n ")
+    spaced = f" {translated} ".replace("\n", " \n ")
     if "\r" in spaced:  # a comma or new line: a break whose clause is marked
         spaced = spaced.replace("\r", " \n\r ")
     for gap in _CLAUSE_GAPS:
@@ -312,10 +369,11 @@ def _ascii_clauses(folded: str, *, drop_articles: bool) -> Clauses:
             spaced = spaced.replace(gap, " \n ")
     if drop_articles:
         for gap in _ARTICLE_GAPS:
-            while gap in spaced:  # twice for "the the": replace() does not overlap
-                spaced = spaced.replace(gap, " ")
+            cut = spaced.replace(gap, " ")
+            while len(cut) < len(spaced):  # again for "the the": replace() does not overlap
+                spaced, cut = cut, cut.replace(gap, " ")
     chunks = spaced.split("\n")
-    parts = [part.split() for part in chunks]
+    parts = list(map(str.split, chunks))
     commas = frozenset(n for n, part in enumerate(chunks) if part[:1] == "\r")
     if not has_digit:
         return parts, commas

@@ -61,7 +61,8 @@ def is_salad(text: Text, covered: set[int]) -> bool:
     """Whether the reply, outside the ``covered`` positions of rubric terms, has no sentence."""
     if not covered:
         return False
-    if sum(start not in text.soft for start in text.starts) >= 2:
+    # Clause starts are distinct, so this counts those that are not soft (a comma's).
+    if len(text.starts) - len(text.soft.intersection(text.starts)) >= 2:
         return False  # two sentences: "Adds noise. Learns to denoise."
     others = 0
     for index, token in enumerate(text.tokens):

@@ -41,6 +41,9 @@ NEGATORS = _NOUN_NEGATORS | _VERB_NEGATORS
 _TURNING = ("turn", "turns", "turning", "turned", "switch", "switches", "switching", "switched")
 _PAIRS = {**NEGATOR_PAIRS, "off": tuple(stem(word) for word in _TURNING)}
 _CANDIDATES = NEGATORS | frozenset(_PAIRS)
+# The last word of a pair -> its first words as a set: "to", "of" and "off" are in most
+# replies, and a pair's first word absent from the reply is each of them ruled out at once.
+_PAIR_FIRSTS = {last: frozenset(firsts) for last, firsts in _PAIRS.items()}
 _SUBJECTS = frozenset({"it", "that", "this", "there", "they", "we", "you", "i"})
 _AFFIRMING = frozenset({"just", "only", "merely", "simply"})  # "not just X": X holds
 _REACH = {True: 2, False: 3}  # by "is a noun negator": how far the direct denial goes
@@ -144,10 +147,14 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
         spans.extend(unneeded)
     if present.isdisjoint(_CANDIDATES):
         return tuple(spans), tuple(unneeded)
-    clauses, positions = text.clauses, text.positions
-    candidates = sorted(
-        index for token in present & _CANDIDATES for index in positions[token]
-    )  # a few positions, rather than a Python loop over every word
+    clauses, where = text.clauses, text.where
+    said = [
+        token
+        for token in present & _CANDIDATES
+        if token in NEGATORS or not _PAIR_FIRSTS[token].isdisjoint(present)
+    ]
+    # A few positions, rather than a Python loop over every word.
+    candidates = sorted(index for token in said for index in where(token))
     for index in candidates:
         token = tokens[index]
         if token in NEGATORS:

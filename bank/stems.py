@@ -7,8 +7,13 @@ reply); ``filler_end`` says how many leading tokens of a reply are filler ("I th
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 STEMS: dict[str, str] = {}  # word -> stem; filled by stem(), read directly where it is hot
 _MAX_STEMS = 100_000
+# stem() makes a word at most this many letters shorter ("-eds"; "-ies" becomes "-y"),
+# never longer, and keeps all of it but the last letters.
+MAX_STEM_CUT = 3
 
 
 def stem(word: str) -> str:
@@ -127,7 +132,7 @@ FILLERS_BY_START: dict[str, tuple[int, ...]] = {
 }
 
 
-def filler_end(tokens: list[str]) -> int:
+def filler_end(tokens: Sequence[str]) -> int:
     """How many leading tokens are filler: "I think it's", "the answer is", "hmm," ..."""
     start = 0
     size = len(tokens)
