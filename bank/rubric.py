@@ -119,7 +119,8 @@ def make_form(label: str) -> Form | None:
 
 
 def compile_rubric(item: KeypointsItem, asked: Callable[[Form], bool]) -> Rubric:
-    """The item's rubric; ``asked`` says whether the question itself says a form."""
+    """The item's rubric; ``asked`` says whether the question itself says a form (or spells
+    it out, bank.echoes): such a form earns nothing, unless the point has no other."""
     points = []
     first = 0
     for phrasings in item.points:

@@ -77,8 +77,9 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="edit the bank's YAML files")
     write = parser.parse_args().write
     answers = correct_answers()
+    items = keypoint_items()
     changes = []
-    for item in keypoint_items().values():
+    for item in items.values():
         need = raised_need(item, answers.get(item.id, []))
         if need is not None:
             changes.append((item.id, item.need, need))
@@ -86,7 +87,7 @@ def main() -> int:
         print(f"{item_id}: need {old} -> {new}")
         if write:
             write_need(item_id, new)
-    print(f"{len(changes)} of {len(keypoint_items())} items {'raised' if write else 'to raise'}")
+    print(f"{len(changes)} of {len(items)} items {'raised' if write else 'to raise'}")
     return 0
 
 
