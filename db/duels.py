@@ -205,12 +205,14 @@ async def record_answer(
     return True
 
 
+_RATING_READ = (
+    "SELECT rating, rd, volatility, wins, losses, draws, last_played_at FROM ratings "
+    "WHERE guild_id = ? AND user_id = ?"
+)
+
+
 async def get_rating(db: Database, guild_id: int, user_id: int) -> RatingRow | None:
-    row = await db.fetchone(
-        "SELECT rating, rd, volatility, wins, losses, draws, last_played_at FROM ratings "
-        "WHERE guild_id = ? AND user_id = ?",
-        (guild_id, user_id),
-    )
+    row = await db.fetchone(_RATING_READ, (guild_id, user_id))
     return RatingRow(*row) if row else None
 
 
@@ -238,30 +240,30 @@ async def finish(
     ratings read inside this transaction, so concurrent duels never lose an update.
     Returns the rating changes (None when ratings did not move).
     """
-    async with db.transaction() as tx:
-        claimed = await tx.execute(
+
+    def claim_and_rate(conn: sqlite3.Connection) -> tuple[float | None, float | None]:
+        # In the database thread, as one write job: a storm of duels ending together is one
+        # trip for all of them instead of a transaction each that holds the writer while it
+        # awaits its reads.
+        claimed = conn.execute(
             "UPDATE duels SET state = ?, outcome = ?, winner_id = ?, forfeited_by = ?, "
             "challenger_score = ?, opponent_score = ?, finished_at = ? "
             "WHERE duel_id = ? AND state = 'active'",
             (state, outcome, winner_id, forfeited_by, scores[0], scores[1], now, duel.duel_id),
-        )
+        ).rowcount
         if not claimed or challenger_result is None:
             return None, None
         players = (duel.challenger_id, duel.opponent_id)
         before = []
         for user_id in players:
-            row = await tx.fetchone(
-                "SELECT rating, rd, volatility, wins, losses, draws, last_played_at FROM ratings "
-                "WHERE guild_id = ? AND user_id = ?",
-                (duel.guild_id, user_id),
-            )
+            row = conn.execute(_RATING_READ, (duel.guild_id, user_id)).fetchone()
             before.append(RatingRow(*row) if row else None)
         after = rate(before[0], before[1], challenger_result)
         results = (challenger_result, 1 - challenger_result)
         changes = []
         for user_id, old, new, result in zip(players, before, after, results, strict=True):
             changes.append(new[0] - (old.rating if old else 1500.0))
-            await tx.execute(
+            conn.execute(
                 "INSERT INTO ratings (guild_id, user_id, rating, rd, volatility, wins, losses, "
                 "draws, last_played_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT (guild_id, user_id) DO UPDATE SET rating = excluded.rating, "
@@ -271,11 +273,13 @@ async def finish(
                 (duel.guild_id, user_id, new[0], new[1], new[2], int(result == 1),
                  int(result == 0), int(result == 0.5), now),
             )  # fmt: skip
-        await tx.execute(
+        conn.execute(
             "UPDATE duels SET challenger_change = ?, opponent_change = ? WHERE duel_id = ?",
             (changes[0], changes[1], duel.duel_id),
         )
-    return changes[0], changes[1]
+        return changes[0], changes[1]
+
+    return await db.write_computed(claim_and_rate)
 
 
 async def history(db: Database, guild_id: int, user_id: int, limit: int = 10) -> list[DuelRow]:

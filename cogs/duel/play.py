@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 
@@ -413,24 +413,38 @@ class DuelPlay:
         channel = self._play_channel(duel)
         if channel is None:
             return
-        sends = []
+        # The round's result goes before the card is drawn: cards are drawn one at a time, so
+        # when many duels end together the last card waits seconds, and the round it closes
+        # must not wait with it.
         if last_round:
-            sends.append((what, dict(last_round, allowed_mentions=discord.AllowedMentions.none())))
-        sends.append(("final result", {
+            fields = dict(last_round, allowed_mentions=discord.AllowedMentions.none())
+            if not await self._send_ending(duel, channel, what, fields):
+                return
+        final = {
             "content": f"<@{duel.challenger_id}> <@{duel.opponent_id}>",
             **await delivery.with_card(self.bot, duel, board),
             "allowed_mentions": discord.AllowedMentions.none(),
-        }))  # fmt: skip
-        for label, fields in sends:
-            try:
-                await delivery.deliver(
-                    lambda fields=fields: channel.send(**fields),  # type: ignore[misc]
-                    clock=self.bot.clock, duel_id=duel.duel_id, what=label,
-                )  # fmt: skip
-            except Exception as exc:  # the match is stored; only the board is lost
-                log.warning("Duel %s: %s never got through: %s", duel.duel_id, label,
-                            delivery.reason(exc))  # fmt: skip
-                return
+        }
+        await self._send_ending(duel, channel, "final result", final)
+
+    async def _send_ending(
+        self,
+        duel: queries.DuelRow,
+        channel: discord.abc.Messageable,
+        what: str,
+        fields: dict[str, Any],
+    ) -> bool:
+        """One message of a finished match, retried; False (logged) if it never got through."""
+        try:
+            await delivery.deliver(
+                lambda: channel.send(**fields), clock=self.bot.clock, duel_id=duel.duel_id,
+                what=what,
+            )  # fmt: skip
+        except Exception as exc:  # the match is stored; only this message is lost
+            log.warning("Duel %s: %s never got through: %s", duel.duel_id, what,
+                        delivery.reason(exc))  # fmt: skip
+            return False
+        return True
 
     async def _cancel_interrupted(self, duel_id: int) -> None:
         await self.bot.wait_until_ready()

@@ -10,7 +10,7 @@ import pytest
 
 from cogs import rating as glicko
 from cogs.duel.match import round_points
-from offline import FakeChannel, FakeMember, OfflineDiscord
+from offline import Call, FakeChannel, FakeMember, OfflineDiscord
 from tests.helpers import START, TEST_BANK, accept, challenge, rounds_in
 
 
@@ -276,3 +276,35 @@ async def test_30_concurrent_duels_finish_with_consistent_ratings(arena: Offline
             (loser.rating, loser.rd, loser.volatility, 0, 1, 0)
         )
     assert await arena.db.fetchval("SELECT count(*) FROM duels WHERE state = 'finished'") == 30
+
+
+async def test_duels_ending_together_post_every_last_round_before_any_card(
+    arena: OfflineDiscord,
+) -> None:
+    # Result cards are drawn one at a time; a round result that waited for its duel's card
+    # would reach the last of several duels ending together only after the others' cards.
+    players = [arena.member(f"q{i}") for i in range(8)]
+    pairs = list(zip(players[::2], players[1::2], strict=True))
+    challenges = await asyncio.gather(*(challenge(arena, a, b, rounds=3) for a, b in pairs))
+    threads = await asyncio.gather(
+        *(accept(arena, reply, b) for reply, (_, b) in zip(challenges, pairs, strict=True))
+    )
+    for _ in range(3):
+        finals = [rounds_in(arena, thread)[-1] for thread in threads]
+        for (a, _), message in zip(pairs, finals, strict=True):
+            await arena.click(a, message, label="True")
+        await asyncio.gather(
+            *(arena.click(b, m, label="False") for (_, b), m in zip(pairs, finals, strict=True))
+        )
+    thread_ids = {str(thread.id) for thread in threads}
+    route = "POST /channels/{channel_id}/messages"
+    posts = [c for c in arena.calls if c.route == route and c.params["channel_id"] in thread_ids]
+
+    def titled(call: Call, prefix: str) -> bool:
+        embeds = (call.json or {}).get("embeds") or []
+        return bool(embeds) and str(embeds[0].get("title", "")).startswith(prefix)
+
+    last_results = [c for c in posts if titled(c, "Round 3:")]
+    boards = [c for c in posts if c.files]
+    assert len(last_results) == len(boards) == len(pairs)  # every board came with its card
+    assert max(c.at for c in last_results) < min(c.at for c in boards)
