@@ -46,7 +46,7 @@ from bank.matching import (
     place_any_order,
     whole_word_spans,
 )
-from bank.normalize import Text, occurrences, prepare, tokenize
+from bank.normalize import Text, occurrences, prepare, stem, tokenize
 from bank.replylength import enough_points
 from bank.rubric import Form, Point, Rubric, Spellings, compile_rubric, forms_of, places
 from bank.salad import SALAD_REASON, SALAD_SHARE, is_salad
@@ -82,6 +82,7 @@ class _Reply:
         "_misspelt",
         "_spellings",
         "_typos",
+        "_unknown",
         "covered",
         "negated",
         "negations",
@@ -100,6 +101,7 @@ class _Reply:
         self._lemmas: Text | None = None
         self._index: FuzzyIndex | None = None
         self._typos: frozenset[int] | None = None
+        self._unknown: set[str] | None = None
 
     @property
     def lemmas(self) -> Text:
@@ -108,13 +110,19 @@ class _Reply:
         return self._lemmas
 
     @property
+    def unknown(self) -> set[str]:
+        """The reply's words that may be typos: ones the dictionary does not know."""
+        if self._unknown is None:
+            self._unknown = misspellable(self.text.words)
+        return self._unknown
+
+    @property
     def typos(self) -> frozenset[int]:
-        """Positions of the words that may be typos: ones the dictionary does not know."""
+        """Positions of the words that may be typos, for the few replies that need them."""
         if self._typos is None:
             words = self.text.words
-            unknown = misspellable(words)  # positions only for the few such words
             self._typos = frozenset(
-                position for word in unknown for position in occurrences(words, word)
+                position for word in self.unknown for position in occurrences(words, word)
             )
         return self._typos
 
@@ -124,9 +132,10 @@ class _Reply:
         a phrasing with none of them cannot be found by close spelling. A sieve, so it may
         let through more than bank.fuzzy then accepts, never less."""
         if self._misspelt is None:
-            spellings, near = self._spellings, set()
-            words, tokens = self.text.words, self.text.tokens
-            for written in {words[p] for p in self.typos} | {tokens[p] for p in self.typos}:
+            spellings, near, unknown = self._spellings, set(), self.unknown
+            # Each typo as written and stemmed (a reply token is its word stemmed): no
+            # positions needed.
+            for written in unknown.union(map(stem, unknown)):
                 bucket = spellings.get(len(written))
                 if bucket is None:
                     continue
@@ -221,7 +230,7 @@ def _candidates(rubric: Rubric, tokens: frozenset[str], lemmas: frozenset[str]) 
 def _close_forms(rubric: Rubric, state: _Reply) -> int:
     """The forms whose spellings a typo of the reply is close to, as a mask: the only ones
     worth looking for by close spelling."""
-    misspelt = state.misspelt if state.typos else None
+    misspelt = state.misspelt if state.unknown else None
     return forms_of(rubric.spelled, rubric.spelled_words & misspelt) if misspelt else 0
 
 
@@ -299,16 +308,26 @@ def _find_exact(state: _Reply, form: Form) -> bool | None:
             state.covered.update(range(start, end))
             return True
     phrase = form.phrase
-    said = _first_verdict(state, form, whole_word_spans(text, phrase))
-    if said:
-        return True
+    present = text.token_set
+    # The first test of whole_word_spans and of joined_word_spans inline: most forms looked
+    # for here are said one way at most, and a call and a list per way add up.
+    said = None
+    if phrase.joined in text.joined:
+        said = _first_verdict(state, form, whole_word_spans(text, phrase))
+        if said:
+            return True
     # Run together or split in two only when not said as written: the occurrences in the
     # order exact_spans gives them, without looking for the later ones when not needed.
-    more = _first_verdict(state, form, joined_word_spans(text, phrase))
-    if more:
-        return True
-    if more is False:
-        said = False
+    if (
+        phrase.squashed in present
+        if len(phrase.tokens) > 1
+        else phrase.split_heads and not phrase.head_tokens.isdisjoint(present)
+    ):
+        more = _first_verdict(state, form, joined_word_spans(text, phrase))
+        if more:
+            return True
+        if more is False:
+            said = False
     # By lemma keys even when the phrasing's are its tokens: the reply's forms may differ.
     lemmas = state.lemmas
     if form.lemma_set <= lemmas.token_set:
