@@ -74,16 +74,17 @@ _NO_SPELLINGS: Spellings = {}
 
 
 class _Reply:
-    """One reply as the matchers need it; the lemma view and fuzzy index built on demand."""
+    """One reply as the matchers need it: its lemma view (every reply needs it for its
+    candidates, so it is an attribute, not a property), the fuzzy index built on demand."""
 
     __slots__ = (
         "_index",
-        "_lemmas",
         "_misspelt",
         "_spellings",
         "_typos",
         "_unknown",
         "covered",
+        "lemmas",
         "negated",
         "negations",
         "text",
@@ -98,16 +99,10 @@ class _Reply:
         self.negated = bool(self.negations)
         self.covered: set[int] = set()  # positions of rubric terms found, for the salad test
         self.unneeded = False  # the point being looked for was said not to be needed
-        self._lemmas: Text | None = None
+        self.lemmas = lemma_text(text)
         self._index: FuzzyIndex | None = None
         self._typos: frozenset[int] | None = None
         self._unknown: set[str] | None = None
-
-    @property
-    def lemmas(self) -> Text:
-        if self._lemmas is None:
-            self._lemmas = lemma_text(self.text)
-        return self._lemmas
 
     @property
     def unknown(self) -> set[str]:

@@ -234,8 +234,12 @@ def misspellable(words: Iterable[str]) -> set[str]:
 
 
 def lemma_text(text: Text) -> Text:
-    """The same words, clauses and commas, with lemma keys for tokens: positions line up."""
-    return Text(lemma_tokens(text.words), text.words, text.starts, text.soft)
+    """The same words, clauses and commas, with lemma keys for tokens: positions line up.
+
+    Looked up by token and position only (whole-word search runs on the reply's tokens), so
+    it has no ``joined`` string: building one for every reply would be wasted.
+    """
+    return Text(lemma_tokens(text.words), text.words, text.starts, text.soft, searched=False)
 
 
 def warm_up() -> None:
