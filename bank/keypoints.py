@@ -230,17 +230,25 @@ def _close_forms(rubric: Rubric, state: _Reply) -> int:
 
 
 def _wrong_claims(rubric: Rubric, state: _Reply) -> list[str]:
-    """bank.claims.wrong_claims over the claims whose longest key the reply has: a claim
-    needs all its keys, so the others cannot be stated, and 50-odd set tests are saved."""
+    """bank.claims.wrong_claims over the claims whose two longest keys the reply has: a
+    claim needs all its keys, so the others cannot be stated, and 50-odd set tests are
+    saved. What it finds for none of them, it is not called for."""
     present = state.lemmas.token_set
     words = rubric.claim_words
     hit = words & present
     if not hit:
         return []  # what wrong_claims finds for a reply without any claim's rarest word
-    if "llm" in present and "model" in words:  # wrong_claims reads "llm" as "model"
-        hit |= {"model"}
+    seconds = rubric.second_words & present
+    if "llm" in present:  # wrong_claims reads "llm" as "model"
+        if "model" in words:
+            hit |= {"model"}
+        if "model" in rubric.second_words:
+            seconds |= {"model"}
+    both = forms_of(rubric.claim_index, hit) & forms_of(rubric.second_index, seconds)
+    if not both:
+        return []
     claims = rubric.claims
-    chosen = tuple(claims[number] for number in places(forms_of(rubric.claim_index, hit)))
+    chosen = tuple(claims[number] for number in places(both))
     return wrong_claims(chosen, words, state.text, state.lemmas, state.negations)
 
 

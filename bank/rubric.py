@@ -81,6 +81,10 @@ class Rubric:
     claims: tuple[Claim, ...]  # the item's misconceptions and the absolute claims
     claim_words: frozenset[str]  # the longest lemma key of each claim
     claim_index: dict[str, int]  # that key -> the claims (bits in ``claims`` order)
+    # The same for the next longest key (the longest again for a claim of one key): a claim
+    # needs both, and most replies have the first of a few claims but not the second.
+    second_words: frozenset[str]
+    second_index: dict[str, int]
 
 
 def make_form(label: str) -> Form | None:
@@ -136,9 +140,12 @@ def compile_rubric(item: KeypointsItem, asked: Callable[[Form], bool]) -> Rubric
         claim for claim in map(make_claim, (*item.misconceptions, *OVERCLAIMS)) if claim is not None
     )
     claim_index: dict[str, int] = {}
+    second_index: dict[str, int] = {}
     for number, claim in enumerate(claims):
         rare = max(claim.keys, key=len)
         claim_index[rare] = claim_index.get(rare, 0) | 1 << number
+        second = max((key for key in claim.keys if key != rare), key=len, default=rare)
+        second_index[second] = second_index.get(second, 0) | 1 << number
     token_triggers = _file(points, _token_triggers)
     lemma_triggers = _file(points, lambda form: (max(form.lemmas, key=len),))
     sure = 0
@@ -162,6 +169,8 @@ def compile_rubric(item: KeypointsItem, asked: Callable[[Form], bool]) -> Rubric
         claims,
         frozenset(claim_index),
         claim_index,
+        frozenset(second_index),
+        second_index,
     )
 
 

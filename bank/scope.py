@@ -29,7 +29,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from bank.negation import DENYING_WORDS, NEGATOR_PAIRS
-from bank.normalize import Text, stem
+from bank.normalize import Text, occurrences, stem
 
 # Negators whose object is a noun phrase: they also head lists joined by "and" freely.
 _NOUN_NEGATORS = frozenset(
@@ -149,14 +149,17 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
         spans.extend(unneeded)
     if present.isdisjoint(_CANDIDATES):
         return tuple(spans), tuple(unneeded)
-    where = text.where
     said = [
         token
         for token in present & _CANDIDATES
         if token in NEGATORS or not _PAIR_FIRSTS[token].isdisjoint(present)
     ]
-    # A few positions, rather than a Python loop over every word.
-    candidates = sorted(index for token in said for index in where(token))
+    # A few positions, rather than a Python loop over every word; most replies have one
+    # negator word, whose positions come in order.
+    if len(said) == 1:
+        candidates = occurrences(tokens, said[0])
+    else:
+        candidates = sorted(index for token in said for index in occurrences(tokens, token))
     for index in candidates:
         token = tokens[index]
         if token in NEGATORS:
