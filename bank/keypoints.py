@@ -315,7 +315,18 @@ def _find_exact(state: _Reply, form: Form) -> bool | None:
     # The first test of whole_word_spans and of joined_word_spans inline: most forms looked
     # for here are said one way at most, and a call and a list per way add up.
     said = None
-    if phrase.joined in text.joined:
+    joined = text.joined
+    at = joined.find(phrase.joined)
+    if at >= 0:
+        # The first occurrence as _first_verdict reads it, without a list of them all: it
+        # says most ideas, and the rest are looked at only when it does not.
+        start = joined.count(" ", 0, at)  # the space before token k is the (k+1)-th
+        end = start + len(phrase.tokens)
+        if not form.negative and not (
+            state.negated and state.negations.denies(start, end, form.own)
+        ):
+            state.covered.update(range(start, end))
+            return True
         said = _first_verdict(state, form, whole_word_spans(text, phrase))
         if said:
             return True

@@ -217,10 +217,11 @@ def split_prefixes(word: str) -> list[str]:
 def may_split(text: Text, phrase: Phrase) -> bool:
     """A cheap test that ``_split_starts`` can find something ("fine tuning")."""
     present, joined = text.token_set, text.joined
-    return any(
-        head_token in present and probe in joined
-        for (head_token, _), probe in zip(phrase.split_heads, phrase.split_probes, strict=True)
-    )
+    # A loop, not any() over a generator: this runs for most one-word phrasings of a reply.
+    for (head_token, _), probe in zip(phrase.split_heads, phrase.split_probes, strict=True):
+        if head_token in present and probe in joined:
+            return True
+    return False
 
 
 def _split_starts(text: Text, phrase: Phrase) -> Iterator[int]:
