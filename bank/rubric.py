@@ -19,7 +19,7 @@ from operator import or_
 from bank.claims import OVERCLAIMS, Claim, make_claim
 from bank.fuzzy import Vocabulary, make_vocabulary
 from bank.lemmas import lemma_tokens
-from bank.matching import Phrase, make_phrase
+from bank.matching import Phrase, make_phrase, shared
 from bank.normalize import phrase_text
 from bank.salad import asks_for_explanation
 from bank.schema import KeypointsItem
@@ -111,12 +111,12 @@ def make_form(label: str) -> Form | None:
         label,
         phrase,
         lemmas,
-        frozenset(lemmas),
-        frozenset(phrase.tokens),  # a negative form's own negators are left out: they count
+        shared(lemmas),
+        shared(phrase.tokens),  # a negative form's own negators are left out: they count
         negative,
         ing_only and lemmas != phrase.tokens,
         2 if negative else 1,
-        frozenset(phrase.tokens),
+        shared(phrase.tokens),
         frozenset((*phrase.tokens, *phrase.words, phrase.squashed, phrase.squashed_word)),
         written if negative else None,
     )
