@@ -108,7 +108,8 @@ class _Reply:
     def unknown(self) -> set[str]:
         """The reply's words that may be typos: ones the dictionary does not know."""
         if self._unknown is None:
-            self._unknown = misspellable(self.text.words)
+            # The lemma view keyed every word of the reply: no pass to key new ones.
+            self._unknown = misspellable(self.text.words, keyed=True)
         return self._unknown
 
     @property
