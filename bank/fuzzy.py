@@ -225,7 +225,7 @@ class FuzzyIndex:
         """
         if self._choices is None:
             text = self._text
-            words = list(set(text.tokens).union(text.words))
+            words = list(text.token_set.union(text.words))
             self._choices = (words, f" {' '.join(words)} ")
         words, spelled = self._choices
         if _cannot_be_near(query, budget, spelled):

@@ -46,7 +46,7 @@ from bank.matching import (
     place_any_order,
     whole_word_spans,
 )
-from bank.normalize import Text, occurrences, prepare, tokenize
+from bank.normalize import Text, occurrences, prepare, stem, tokenize
 from bank.replylength import enough_points
 from bank.rubric import Form, Point, Rubric, Spellings, compile_rubric, forms_of, places
 from bank.salad import SALAD_REASON, SALAD_SHARE, is_salad
@@ -74,15 +74,17 @@ _NO_SPELLINGS: Spellings = {}
 
 
 class _Reply:
-    """One reply as the matchers need it; the lemma view and fuzzy index built on demand."""
+    """One reply as the matchers need it: its lemma view (every reply needs it for its
+    candidates, so it is an attribute, not a property), the fuzzy index built on demand."""
 
     __slots__ = (
         "_index",
-        "_lemmas",
         "_misspelt",
         "_spellings",
         "_typos",
+        "_unknown",
         "covered",
+        "lemmas",
         "negated",
         "negations",
         "text",
@@ -97,24 +99,26 @@ class _Reply:
         self.negated = bool(self.negations)
         self.covered: set[int] = set()  # positions of rubric terms found, for the salad test
         self.unneeded = False  # the point being looked for was said not to be needed
-        self._lemmas: Text | None = None
+        self.lemmas = lemma_text(text)
         self._index: FuzzyIndex | None = None
         self._typos: frozenset[int] | None = None
+        self._unknown: set[str] | None = None
 
     @property
-    def lemmas(self) -> Text:
-        if self._lemmas is None:
-            self._lemmas = lemma_text(self.text)
-        return self._lemmas
+    def unknown(self) -> set[str]:
+        """The reply's words that may be typos: ones the dictionary does not know."""
+        if self._unknown is None:
+            # The lemma view keyed every word of the reply: no pass to key new ones.
+            self._unknown = misspellable(self.text.words, keyed=True)
+        return self._unknown
 
     @property
     def typos(self) -> frozenset[int]:
-        """Positions of the words that may be typos: ones the dictionary does not know."""
+        """Positions of the words that may be typos, for the few replies that need them."""
         if self._typos is None:
             words = self.text.words
-            unknown = misspellable(words)  # positions only for the few such words
             self._typos = frozenset(
-                position for word in unknown for position in occurrences(words, word)
+                position for word in self.unknown for position in occurrences(words, word)
             )
         return self._typos
 
@@ -124,9 +128,10 @@ class _Reply:
         a phrasing with none of them cannot be found by close spelling. A sieve, so it may
         let through more than bank.fuzzy then accepts, never less."""
         if self._misspelt is None:
-            spellings, near = self._spellings, set()
-            words, tokens = self.text.words, self.text.tokens
-            for written in {words[p] for p in self.typos} | {tokens[p] for p in self.typos}:
+            spellings, near, unknown = self._spellings, set(), self.unknown
+            # Each typo as written and stemmed (a reply token is its word stemmed): no
+            # positions needed.
+            for written in unknown.union(map(stem, unknown)):
                 bucket = spellings.get(len(written))
                 if bucket is None:
                     continue
@@ -221,22 +226,30 @@ def _candidates(rubric: Rubric, tokens: frozenset[str], lemmas: frozenset[str]) 
 def _close_forms(rubric: Rubric, state: _Reply) -> int:
     """The forms whose spellings a typo of the reply is close to, as a mask: the only ones
     worth looking for by close spelling."""
-    misspelt = state.misspelt if state.typos else None
+    misspelt = state.misspelt if state.unknown else None
     return forms_of(rubric.spelled, rubric.spelled_words & misspelt) if misspelt else 0
 
 
 def _wrong_claims(rubric: Rubric, state: _Reply) -> list[str]:
-    """bank.claims.wrong_claims over the claims whose longest key the reply has: a claim
-    needs all its keys, so the others cannot be stated, and 50-odd set tests are saved."""
+    """bank.claims.wrong_claims over the claims whose two longest keys the reply has: a
+    claim needs all its keys, so the others cannot be stated, and 50-odd set tests are
+    saved. What it finds for none of them, it is not called for."""
     present = state.lemmas.token_set
     words = rubric.claim_words
     hit = words & present
     if not hit:
         return []  # what wrong_claims finds for a reply without any claim's rarest word
-    if "llm" in present and "model" in words:  # wrong_claims reads "llm" as "model"
-        hit |= {"model"}
+    seconds = rubric.second_words & present
+    if "llm" in present:  # wrong_claims reads "llm" as "model"
+        if "model" in words:
+            hit |= {"model"}
+        if "model" in rubric.second_words:
+            seconds |= {"model"}
+    both = forms_of(rubric.claim_index, hit) & forms_of(rubric.second_index, seconds)
+    if not both:
+        return []
     claims = rubric.claims
-    chosen = tuple(claims[number] for number in places(forms_of(rubric.claim_index, hit)))
+    chosen = tuple(claims[number] for number in places(both))
     return wrong_claims(chosen, words, state.text, state.lemmas, state.negations)
 
 
@@ -299,16 +312,37 @@ def _find_exact(state: _Reply, form: Form) -> bool | None:
             state.covered.update(range(start, end))
             return True
     phrase = form.phrase
-    said = _first_verdict(state, form, whole_word_spans(text, phrase))
-    if said:
-        return True
+    present = text.token_set
+    # The first test of whole_word_spans and of joined_word_spans inline: most forms looked
+    # for here are said one way at most, and a call and a list per way add up.
+    said = None
+    joined = text.joined
+    at = joined.find(phrase.joined)
+    if at >= 0:
+        # The first occurrence as _first_verdict reads it, without a list of them all: it
+        # says most ideas, and the rest are looked at only when it does not.
+        start = joined.count(" ", 0, at)  # the space before token k is the (k+1)-th
+        end = start + len(phrase.tokens)
+        if not form.negative and not (
+            state.negated and state.negations.denies(start, end, form.own)
+        ):
+            state.covered.update(range(start, end))
+            return True
+        said = _first_verdict(state, form, whole_word_spans(text, phrase))
+        if said:
+            return True
     # Run together or split in two only when not said as written: the occurrences in the
     # order exact_spans gives them, without looking for the later ones when not needed.
-    more = _first_verdict(state, form, joined_word_spans(text, phrase))
-    if more:
-        return True
-    if more is False:
-        said = False
+    if (
+        phrase.squashed in present
+        if len(phrase.tokens) > 1
+        else phrase.split_heads and not phrase.head_tokens.isdisjoint(present)
+    ):
+        more = _first_verdict(state, form, joined_word_spans(text, phrase))
+        if more:
+            return True
+        if more is False:
+            said = False
     # By lemma keys even when the phrasing's are its tokens: the reply's forms may differ.
     lemmas = state.lemmas
     if form.lemma_set <= lemmas.token_set:

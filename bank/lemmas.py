@@ -25,7 +25,6 @@ dictionary lookup each after the first time they are seen.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 
 import simplemma
 
@@ -36,10 +35,9 @@ log = logging.getLogger(__name__)
 _LANG = "en"
 _KEYS: dict[str, str] = {}  # word as written -> key; read directly where it is hot
 _MAX_KEYS = 100_000
-# Words as written seen in replies, by whether they may be typos (see misspellable).
-_TYPO_FREE: set[str] = set()
+# The words of _KEYS that may be typos (see misspellable), told when they are first keyed:
+# a reply whose words all have keys costs one C pass to find its typos.
 _MISSPELLABLE: set[str] = set()
-_SEEN: set[str] = set()  # both together: a reply of words seen before costs one C pass
 _MIN_TYPO = 4  # shorter words get no typo budget (bank.matching.typo_budget)
 
 # Words whose -ing, -ise, -ion or -ment is part of the word, not a suffix to fold.
@@ -201,41 +199,47 @@ def lemma_key(word: str) -> str:
     if key is None:
         if len(_KEYS) >= _MAX_KEYS:
             _KEYS.clear()
+            _MISSPELLABLE.clear()
         key = _KEYS[word] = _key(word)
+        if len(word) >= _MIN_TYPO and word.isalpha() and not _known(word):
+            _MISSPELLABLE.add(word)
     return key
 
 
 def lemma_tokens(words: tuple[str, ...]) -> tuple[str, ...]:
     cached = tuple(map(_KEYS.get, words))  # the cache at C speed; misses filled below
     if None in cached:
+        if len(_KEYS) + len(words) >= _MAX_KEYS:
+            # Forgotten now rather than halfway, and all of these keyed again: each keeps
+            # its key until misspellable() has read them.
+            _KEYS.clear()
+            _MISSPELLABLE.clear()
+            return tuple(map(lemma_key, words))
         return tuple(key or lemma_key(word) for key, word in zip(cached, words, strict=True))
     return cached  # type: ignore[return-value]  # no None left
 
 
-def misspellable(words: Iterable[str]) -> set[str]:
+def misspellable(words: tuple[str, ...], *, keyed: bool = False) -> set[str]:
     """The words that may be typos: of four letters or more, none a digit, and unknown to the
     dictionary in any inflection.
 
     A real word in a reply is taken as meant, never as a typo of another one: "around" is
-    not a slip for "ground", nor "judge" for "nudge". Set operations against the words seen
-    before, so a reply costs a lookup per new word only.
+    not a slip for "ground", nor "judge" for "nudge". Each word is told once, when it gets
+    its lemma key; ``keyed`` says lemma_tokens has just keyed these very words (a reply's
+    lemma view), which saves the pass that keys the new ones.
     """
-    if not _SEEN.issuperset(words):  # one C pass when every word was seen before
-        fresh = set(words) - _SEEN
-        if len(_SEEN) >= _MAX_KEYS:
-            _TYPO_FREE.clear()
-            _MISSPELLABLE.clear()
-            _SEEN.clear()
-        for word in fresh:
-            typo = len(word) >= _MIN_TYPO and word.isalpha() and not _known(word)
-            (_MISSPELLABLE if typo else _TYPO_FREE).add(word)
-            _SEEN.add(word)
+    if not keyed:
+        lemma_tokens(words)
     return _MISSPELLABLE.intersection(words)
 
 
 def lemma_text(text: Text) -> Text:
-    """The same words, clauses and commas, with lemma keys for tokens: positions line up."""
-    return Text(lemma_tokens(text.words), text.words, text.starts, text.soft)
+    """The same words, clauses and commas, with lemma keys for tokens: positions line up.
+
+    Looked up by token and position only (whole-word search runs on the reply's tokens), so
+    it has no ``joined`` string: building one for every reply would be wasted.
+    """
+    return Text(lemma_tokens(text.words), text.words, text.starts, text.soft, searched=False)
 
 
 def warm_up() -> None:

@@ -11,7 +11,7 @@ Close spellings are found by bank.fuzzy; what a reply denies or hedges, by bank.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -86,10 +86,28 @@ def make_phrase(label: str) -> Phrase | None:
         squashed_budget,
         "".join(text.words),
         heads,
-        frozenset(head for head, _ in heads),
+        shared(head for head, _ in heads),
         tuple(split_probe(squashed, head) for _, head in heads),
         tuple(sorted(range(len(tokens)), key=lambda number: budgets[number] > 0)),
     )
+
+
+# One object per distinct set of words across the bank's phrases: a reply is compared with
+# many phrasings of items whose sets are in no cache, and a set two tests share (a form's
+# tokens and lemma keys, most often equal; the empty set of split heads) is fetched once.
+_SHARED: dict[frozenset[str], frozenset[str]] = {}
+_MAX_SHARED = 100_000
+
+
+def shared(words: Iterable[str]) -> frozenset[str]:
+    """``frozenset(words)``, the same object for the same words."""
+    key = frozenset(words)
+    found = _SHARED.get(key)
+    if found is None:
+        if len(_SHARED) >= _MAX_SHARED:
+            _SHARED.clear()
+        found = _SHARED[key] = key
+    return found
 
 
 def split_probe(squashed: str, head: str) -> str:
@@ -217,10 +235,11 @@ def split_prefixes(word: str) -> list[str]:
 def may_split(text: Text, phrase: Phrase) -> bool:
     """A cheap test that ``_split_starts`` can find something ("fine tuning")."""
     present, joined = text.token_set, text.joined
-    return any(
-        head_token in present and probe in joined
-        for (head_token, _), probe in zip(phrase.split_heads, phrase.split_probes, strict=True)
-    )
+    # A loop, not any() over a generator: this runs for most one-word phrasings of a reply.
+    for (head_token, _), probe in zip(phrase.split_heads, phrase.split_probes, strict=True):
+        if head_token in present and probe in joined:
+            return True
+    return False
 
 
 def _split_starts(text: Text, phrase: Phrase) -> Iterator[int]:

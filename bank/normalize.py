@@ -117,13 +117,14 @@ class Text:
         words: tuple[str, ...],
         starts: tuple[int, ...] = (0,),
         soft: frozenset[int] = frozenset(),
+        searched: bool = True,  # False: no ``joined`` (a view only looked up by token)
     ) -> None:
         self.tokens = tokens  # stemmed: what comparisons use
         self.words = words  # the same words before stemming: for typos and for display
         self.starts = starts  # the token index where each clause starts
         self.soft = soft  # the clause starts that follow a comma (a list may go on there)
-        # " tok tok tok ": a phrase occurs as whole words iff " phrase " is a substring.
-        self.joined = f" {' '.join(tokens)} "
+        if searched:  # " tok tok ": a phrase occurs as whole words iff " phrase " is in it
+            self.joined = f" {' '.join(tokens)} "
         self.token_set = frozenset(tokens)  # membership tests need no positions
         self._positions: dict[str, list[int]] | None = None
         self._found: dict[str, list[int]] | None = None  # where(): the few tokens asked for
@@ -194,7 +195,7 @@ def occurrences(items: tuple[str, ...], item: str) -> list[int]:
 def clean_markup(text: str) -> str:
     """Remove Discord markup, keeping the words it wraps. Formatting characters become spaces."""
     if len(text) > _SCAN_ABOVE:
-        if not any(char in text for char in _MARKUP_STRING):  # most replies: nothing to do
+        if not any(map(text.__contains__, _MARKUP_STRING)):  # most replies: nothing to do
             return text
     elif _MARKUP_CHARS.isdisjoint(text):
         return text
@@ -232,7 +233,7 @@ def _has_digit(text: str) -> bool:
     # Both faster than a regex: a set test on short text, ten C scans on long text.
     if len(text) <= _SCAN_ABOVE:
         return not _DIGIT_SET.isdisjoint(text)
-    return any(digit in text for digit in _DIGITS)
+    return any(map(text.__contains__, _DIGITS))
 
 
 def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = False) -> Text:

@@ -19,7 +19,7 @@ from operator import or_
 from bank.claims import OVERCLAIMS, Claim, make_claim
 from bank.fuzzy import Vocabulary, make_vocabulary
 from bank.lemmas import lemma_tokens
-from bank.matching import Phrase, make_phrase
+from bank.matching import Phrase, make_phrase, shared
 from bank.normalize import phrase_text
 from bank.salad import asks_for_explanation
 from bank.schema import KeypointsItem
@@ -81,6 +81,10 @@ class Rubric:
     claims: tuple[Claim, ...]  # the item's misconceptions and the absolute claims
     claim_words: frozenset[str]  # the longest lemma key of each claim
     claim_index: dict[str, int]  # that key -> the claims (bits in ``claims`` order)
+    # The same for the next longest key (the longest again for a claim of one key): a claim
+    # needs both, and most replies have the first of a few claims but not the second.
+    second_words: frozenset[str]
+    second_index: dict[str, int]
 
 
 def make_form(label: str) -> Form | None:
@@ -107,12 +111,12 @@ def make_form(label: str) -> Form | None:
         label,
         phrase,
         lemmas,
-        frozenset(lemmas),
-        frozenset(phrase.tokens),  # a negative form's own negators are left out: they count
+        shared(lemmas),
+        shared(phrase.tokens),  # a negative form's own negators are left out: they count
         negative,
         ing_only and lemmas != phrase.tokens,
         2 if negative else 1,
-        frozenset(phrase.tokens),
+        shared(phrase.tokens),
         frozenset((*phrase.tokens, *phrase.words, phrase.squashed, phrase.squashed_word)),
         written if negative else None,
     )
@@ -136,9 +140,12 @@ def compile_rubric(item: KeypointsItem, asked: Callable[[Form], bool]) -> Rubric
         claim for claim in map(make_claim, (*item.misconceptions, *OVERCLAIMS)) if claim is not None
     )
     claim_index: dict[str, int] = {}
+    second_index: dict[str, int] = {}
     for number, claim in enumerate(claims):
         rare = max(claim.keys, key=len)
         claim_index[rare] = claim_index.get(rare, 0) | 1 << number
+        second = max((key for key in claim.keys if key != rare), key=len, default=rare)
+        second_index[second] = second_index.get(second, 0) | 1 << number
     token_triggers = _file(points, _token_triggers)
     lemma_triggers = _file(points, lambda form: (max(form.lemmas, key=len),))
     sure = 0
@@ -162,6 +169,8 @@ def compile_rubric(item: KeypointsItem, asked: Callable[[Form], bool]) -> Rubric
         claims,
         frozenset(claim_index),
         claim_index,
+        frozenset(second_index),
+        second_index,
     )
 
 

@@ -26,8 +26,10 @@ need your own review" denies the review.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from bank.negation import DENYING_WORDS, NEGATOR_PAIRS
-from bank.normalize import Text, stem
+from bank.normalize import Text, occurrences, stem
 
 # Negators whose object is a noun phrase: they also head lists joined by "and" freely.
 _NOUN_NEGATORS = frozenset(
@@ -147,14 +149,17 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
         spans.extend(unneeded)
     if present.isdisjoint(_CANDIDATES):
         return tuple(spans), tuple(unneeded)
-    clauses, where = text.clauses, text.where
     said = [
         token
         for token in present & _CANDIDATES
         if token in NEGATORS or not _PAIR_FIRSTS[token].isdisjoint(present)
     ]
-    # A few positions, rather than a Python loop over every word.
-    candidates = sorted(index for token in said for index in where(token))
+    # A few positions, rather than a Python loop over every word; most replies have one
+    # negator word, whose positions come in order.
+    if len(said) == 1:
+        candidates = occurrences(tokens, said[0])
+    else:
+        candidates = sorted(index for token in said for index in occurrences(tokens, token))
     for index in candidates:
         token = tokens[index]
         if token in NEGATORS:
@@ -164,11 +169,11 @@ def negation_spans(text: Text) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
         else:
             continue
         after = index + 1
-        if after >= len(tokens) or clauses[after] != clauses[index]:
+        clause_end = _clause_end(text, index)
+        if after >= clause_end:
             continue  # "no, it's LoRA": an interjection, nothing follows in its clause
         if not noun and (tokens[after] in _SUBJECTS or tokens[after] in _AFFIRMING):
             continue
-        clause_end = _clause_end(text, after)
         reach = _REACH[noun]
         need = noun and tokens[after] in _NEED_WORDS
         if need:  # "no need to retrain": what is not needed
@@ -195,7 +200,7 @@ def _said_useless(text: Text) -> list[Span]:
     """ "Fallbacks are pointless", "RLHF is really unnecessary", "bias also washes out"
     (the subject) and "removes the need for access controls" (what follows): spans said not
     to be needed without a negator."""
-    tokens, clauses, found = text.tokens, text.clauses, []
+    tokens, found = text.tokens, []
     for index, token in enumerate(tokens):
         fades = token in _FADING and index + 1 < len(tokens) and tokens[index + 1] == "out"
         if (token in _USELESS or fades) and index:
@@ -206,7 +211,7 @@ def _said_useless(text: Text) -> list[Span]:
                 at += 1  # the subject ends right before the verb
             elif tokens[at] not in _COPULAS:
                 continue
-            start = max(text.starts[clauses[index]], at - _SUBJECT_REACH)
+            start = max(_clause_start(text, index), at - _SUBJECT_REACH)
             if start < at:
                 found.append((index, start, at))
         elif (
@@ -215,7 +220,7 @@ def _said_useless(text: Text) -> list[Span]:
             and tokens[index - 1] in _REMOVING
             and index + 2 < len(tokens)
             and tokens[index + 1] in _NEED_FOR
-            and clauses[index + 2] == clauses[index]
+            and index + 2 < _clause_end(text, index)
         ):
             first = index + 2
             end = _clause_end(text, first)
@@ -249,13 +254,23 @@ def _subject_denied(text: Text, index: int, clause_end: int) -> Span | None:
     elif after >= clause_end or tokens[after] not in predicates:
         return None
     at = index - 1 if token == "not" else index  # "is not": the subject ends before "is"
-    start = max(text.starts[text.clauses[index]], at - _SUBJECT_REACH)
+    start = max(_clause_start(text, index), at - _SUBJECT_REACH)
     return (index, start, at) if start < at else None
 
 
+# Clause bounds by a search of the few clause starts: most replies have a negator or two, and
+# Text.clauses (a clause number per token) would cost more to build than these lookups.
+def _clause_start(text: Text, index: int) -> int:
+    """The first token of the clause of token ``index``."""
+    starts = text.starts
+    return starts[bisect_right(starts, index) - 1]
+
+
 def _clause_end(text: Text, index: int) -> int:
-    following = text.clauses[index] + 1
-    return text.starts[following] if following < len(text.starts) else len(text.tokens)
+    """The end (exclusive) of the clause of token ``index``."""
+    starts = text.starts
+    following = bisect_right(starts, index)
+    return starts[following] if following < len(starts) else len(text.tokens)
 
 
 def _list_end(text: Text, first: int, clause_end: int, noun: bool) -> int:
@@ -270,7 +285,7 @@ def _list_end(text: Text, first: int, clause_end: int, noun: bool) -> int:
     denied_to = first
     longest = position - first  # the longest item so far
     while position < len(tokens):
-        opens_clause = text.clauses[position] != text.clauses[position - 1]
+        opens_clause = position in text.starts
         if tokens[position] in _LINKS and (not opens_clause or position in soft):
             link = tokens[position]
             position += 1
@@ -288,8 +303,8 @@ def _list_end(text: Text, first: int, clause_end: int, noun: bool) -> int:
         if position >= len(tokens) or tokens[position] in _ITEM_BREAKS:
             break
         end = position
-        clause = text.clauses[position]
-        while end < len(tokens) and text.clauses[end] == clause and tokens[end] not in _LINKS:
+        stop = _clause_end(text, position)
+        while end < stop and tokens[end] not in _LINKS:
             end += 1
         # After "and"/"or" a long item is mostly a predicate of its own.
         limit = _ITEM_LIMITS[link == ","][noun or link != "and"]
