@@ -61,6 +61,19 @@ async def guild_zone(reader: Database | Transaction, db: Database, guild_id: int
     return str(zone)
 
 
+INSERT_ANSWER = (
+    "INSERT INTO answers (guild_id, user_id, item_id, topic, context, context_id, reply, "
+    "correct, score, points, answered_at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def answer_params(answer: LoggedAnswer, zone_name: str) -> tuple[object, ...]:
+    """``INSERT_ANSWER``'s parameters: the answer, and its day in the server's zone."""
+    return (answer.guild_id, answer.user_id, answer.item_id, answer.topic, answer.context,
+            answer.context_id, answer.reply, int(answer.correct), answer.score, answer.points,
+            answer.answered_at, local_date(answer.answered_at, zone_name).isoformat())  # fmt: skip
+
+
 async def log_answer(tx: Transaction, answer: LoggedAnswer) -> int:
     """Record an answer inside the caller's transaction.
 
@@ -68,10 +81,4 @@ async def log_answer(tx: Transaction, answer: LoggedAnswer) -> int:
     server-local day is computed here, because SQLite knows no time zones.
     """
     zone = await guild_zone(tx, tx.database, answer.guild_id)
-    return await tx.insert(
-        "INSERT INTO answers (guild_id, user_id, item_id, topic, context, context_id, reply, "
-        "correct, score, points, answered_at, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (answer.guild_id, answer.user_id, answer.item_id, answer.topic, answer.context,
-         answer.context_id, answer.reply, int(answer.correct), answer.score, answer.points,
-         answer.answered_at, local_date(answer.answered_at, zone).isoformat()),
-    )  # fmt: skip
+    return await tx.insert(INSERT_ANSWER, answer_params(answer, zone))

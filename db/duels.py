@@ -7,9 +7,10 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.answers import LoggedAnswer, log_answer
+from db.answers import INSERT_ANSWER, LoggedAnswer, answer_params, guild_zone
 from db.database import Database
-from db.members import remember_member
+from db.members import NAME_LENGTH, UPSERT_MEMBER, name_is_stored, name_stored
+from db.writer import WriteUnit
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,11 @@ async def answers(db: Database, duel_id: int) -> list[AnswerRow]:
     return [AnswerRow(r[0], r[1], r[2], bool(r[3]), r[4], r[5]) for r in rows]
 
 
+class _AlreadyAnswered(Exception):
+    """Raised inside the answer's write job: a second answer writes nothing, joined writes
+    (its review card) included."""
+
+
 async def record_answer(
     db: Database,
     duel: DuelRow,
@@ -184,24 +190,40 @@ async def record_answer(
     score: float,
     display_name: str,
     answered_at: float,
+    unit: WriteUnit | None = None,
 ) -> bool:
-    """Store a round answer (and log it with every other answer); False if one was stored."""
-    async with db.transaction() as tx:
-        changed = await tx.execute(
+    """Store a round answer (and log it with every other answer); False if one was stored.
+
+    One write job computed in the database thread, grouped with the other answers being
+    written; writes that joined ``unit`` (the answer's review card) go in the same job, kept
+    or refused with the answer.
+    """
+    # Duel points are match points, not leaderboard points: the log records 0.
+    logged = LoggedAnswer(duel.guild_id, answer.user_id, item_id, topic, "duel", duel.duel_id,
+                          answer.reply, answer.correct, score, 0, answered_at)  # fmt: skip
+    logged_params = answer_params(logged, await guild_zone(db, db, duel.guild_id))
+    name = display_name[:NAME_LENGTH]
+    name_known = name_is_stored(db, duel.guild_id, answer.user_id, name)
+
+    def store(conn: sqlite3.Connection) -> None:
+        changed = conn.execute(
             "INSERT OR IGNORE INTO duel_answers (duel_id, round, user_id, reply, correct, "
             "seconds, points) VALUES (?, ?, ?, ?, ?, ?, ?)",
             (duel.duel_id, answer.round, answer.user_id, answer.reply, int(answer.correct),
              answer.seconds, answer.points),
-        )  # fmt: skip
+        ).rowcount  # fmt: skip
         if not changed:
-            return False
-        # Duel points are match points, not leaderboard points: the log records 0.
-        await log_answer(
-            tx,
-            LoggedAnswer(duel.guild_id, answer.user_id, item_id, topic, "duel", duel.duel_id,
-                         answer.reply, answer.correct, score, 0, answered_at),
-        )  # fmt: skip
-        await remember_member(tx, duel.guild_id, answer.user_id, display_name, answered_at)
+            raise _AlreadyAnswered
+        conn.execute(INSERT_ANSWER, logged_params)
+        if not name_known:
+            conn.execute(UPSERT_MEMBER, (duel.guild_id, answer.user_id, name, answered_at))
+
+    try:
+        # Without a unit of the caller's, a fresh one: nothing joins it.
+        await db.write_computed_joined(unit or WriteUnit(), store)
+    except _AlreadyAnswered:
+        return False
+    name_stored(db, duel.guild_id, answer.user_id, name)
     return True
 
 

@@ -21,20 +21,27 @@ def forget_cached_member(db: HasCaches, guild_id: int, user_id: int) -> None:
     STORED_NAMES.of(db).discard((guild_id, user_id))
 
 
+UPSERT_MEMBER = (
+    "INSERT INTO members (guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
+    "seen_at = excluded.seen_at"
+)
+
+
+def name_is_stored(db: HasCaches, guild_id: int, user_id: int, display_name: str) -> bool:
+    """Whether ``members`` already holds this name (as far as this process wrote or read it)."""
+    return STORED_NAMES.of(db).get((guild_id, user_id)) == display_name[:NAME_LENGTH]
+
+
 async def remember_member(
     tx: Transaction, guild_id: int, user_id: int, display_name: str, now: float
 ) -> None:
     """Store a member's display name, unless it is the one already stored."""
     name = display_name[:NAME_LENGTH]
-    if STORED_NAMES.of(tx.database).get((guild_id, user_id)) == name:
+    if name_is_stored(tx.database, guild_id, user_id, name):
         return  # every answer calls this; most change nothing
     tx.on_commit(lambda: name_stored(tx.database, guild_id, user_id, name))
-    await tx.execute(
-        "INSERT INTO members (guild_id, user_id, display_name, seen_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (guild_id, user_id) DO UPDATE SET display_name = excluded.display_name, "
-        "seen_at = excluded.seen_at",
-        (guild_id, user_id, name, now),
-    )
+    await tx.execute(UPSERT_MEMBER, (guild_id, user_id, name, now))
 
 
 async def display_names(db: Database, guild_id: int, user_ids: list[int]) -> dict[int, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -236,22 +237,30 @@ class DuelPlay:
             now = self.bot.clock.time()
             seconds = now - (duel.round_started_at or now)
             answer = match.answer(interaction.user.id, number, result.correct, seconds)
-            await queries.record_answer(
-                self.bot.db,
-                duel,
-                queries.AnswerRow(number, interaction.user.id, reply[:STORED_REPLY_LIMIT],
-                                  answer.correct, seconds, answer.points),
-                item_id=item.id,
-                topic=item.topic,
-                score=result.score,
-                display_name=getattr(interaction.user, "display_name", interaction.user.name),
-                answered_at=now,
-            )  # fmt: skip
-            self.bot.dispatch(
-                ITEM_ANSWERED,
-                ItemAnswered(duel.guild_id, interaction.user.id, item, result, "duel", now,
-                             seconds),
-            )  # fmt: skip
+            # The listeners start first, so that the review card joins the answer's own write
+            # (as a daily answer's does): both are committed together, or neither.
+            with self.bot.db.joining() as unit:
+                self.bot.dispatch(
+                    ITEM_ANSWERED,
+                    ItemAnswered(duel.guild_id, interaction.user.id, item, result, "duel", now,
+                                 seconds),
+                )  # fmt: skip
+            try:
+                await asyncio.sleep(0)  # one turn of the loop: the listeners reach their writes
+                await queries.record_answer(
+                    self.bot.db,
+                    duel,
+                    queries.AnswerRow(number, interaction.user.id, reply[:STORED_REPLY_LIMIT],
+                                      answer.correct, seconds, answer.points),
+                    item_id=item.id,
+                    topic=item.topic,
+                    score=result.score,
+                    display_name=getattr(interaction.user, "display_name", interaction.user.name),
+                    answered_at=now,
+                    unit=unit,
+                )  # fmt: skip
+            finally:
+                unit.close()  # a write that joined after all was not written: its caller stops
             await send_ephemeral(
                 interaction, f"Locked in after {seconds:.1f} s. Results when the round closes."
             )
