@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from db.cache import CacheSlot, HasCaches
 from db.database import Database, Transaction
+from db.members import NAME_LENGTH, UPSERT_MEMBER, name_is_stored, name_stored
 
 # The zone a server's answers are bucketed by day in. It is its daily schedule's, so db.daily
 # reports every change through remember_zone.
@@ -82,3 +84,33 @@ async def log_answer(tx: Transaction, answer: LoggedAnswer) -> int:
     """
     zone = await guild_zone(tx, tx.database, answer.guild_id)
     return await tx.insert(INSERT_ANSWER, answer_params(answer, zone))
+
+
+@dataclass(frozen=True)
+class AnswerLog:
+    """An answer's log row and its member's name, ready to be written inside another write's
+    job in the database thread (a duel or practice answer's own job)."""
+
+    params: tuple[object, ...]  # INSERT_ANSWER's
+    member: tuple[int, int, str, float] | None  # UPSERT_MEMBER's; None: the name is stored
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        conn.execute(INSERT_ANSWER, self.params)
+        if self.member is not None:
+            conn.execute(UPSERT_MEMBER, self.member)
+
+    def committed(self, db: HasCaches) -> None:
+        """Call once the job is committed: the member's name is stored now."""
+        if self.member is not None:
+            guild_id, user_id, name, _ = self.member
+            name_stored(db, guild_id, user_id, name)
+
+
+async def answer_log(db: Database, answer: LoggedAnswer, display_name: str) -> AnswerLog:
+    """What logging ``answer`` writes: the zone is looked up here, on the event loop, so that
+    the write itself needs no read of its own."""
+    zone = await guild_zone(db, db, answer.guild_id)
+    name = display_name[:NAME_LENGTH]
+    known = name_is_stored(db, answer.guild_id, answer.user_id, name)
+    member = None if known else (answer.guild_id, answer.user_id, name, answer.answered_at)
+    return AnswerLog(answer_params(answer, zone), member)

@@ -7,9 +7,8 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from db.answers import INSERT_ANSWER, LoggedAnswer, answer_params, guild_zone
+from db.answers import LoggedAnswer, answer_log
 from db.database import Database
-from db.members import NAME_LENGTH, UPSERT_MEMBER, name_is_stored, name_stored
 from db.writer import WriteUnit
 
 
@@ -201,9 +200,7 @@ async def record_answer(
     # Duel points are match points, not leaderboard points: the log records 0.
     logged = LoggedAnswer(duel.guild_id, answer.user_id, item_id, topic, "duel", duel.duel_id,
                           answer.reply, answer.correct, score, 0, answered_at)  # fmt: skip
-    logged_params = answer_params(logged, await guild_zone(db, db, duel.guild_id))
-    name = display_name[:NAME_LENGTH]
-    name_known = name_is_stored(db, duel.guild_id, answer.user_id, name)
+    log = await answer_log(db, logged, display_name)
 
     def store(conn: sqlite3.Connection) -> None:
         changed = conn.execute(
@@ -214,16 +211,14 @@ async def record_answer(
         ).rowcount  # fmt: skip
         if not changed:
             raise _AlreadyAnswered
-        conn.execute(INSERT_ANSWER, logged_params)
-        if not name_known:
-            conn.execute(UPSERT_MEMBER, (duel.guild_id, answer.user_id, name, answered_at))
+        log.write(conn)
 
     try:
         # Without a unit of the caller's, a fresh one: nothing joins it.
         await db.write_computed_joined(unit or WriteUnit(), store)
     except _AlreadyAnswered:
         return False
-    name_stored(db, duel.guild_id, answer.user_id, name)
+    log.committed(db)
     return True
 
 

@@ -7,9 +7,9 @@ import sqlite3
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from db.answers import LoggedAnswer, log_answer
+from db.answers import LoggedAnswer, answer_log
 from db.database import Database
-from db.members import remember_member
+from db.writer import WriteUnit
 
 
 @dataclass(frozen=True)
@@ -229,20 +229,31 @@ async def get_session(db: Database, session_id: int) -> SessionRow | None:
 
 
 async def record_answer(
-    db: Database, session: SessionRow, answer: LoggedAnswer, display_name: str
+    db: Database,
+    session: SessionRow,
+    answer: LoggedAnswer,
+    display_name: str,
+    unit: WriteUnit | None = None,
 ) -> None:
     """Log the answer to the session's current question and count it, once: a second answer
-    to the same question (a double click) raises :class:`SessionMoved` and writes nothing."""
-    async with db.transaction() as tx:
-        moved = await tx.execute(
+    to the same question (a double click) raises :class:`SessionMoved` and writes nothing.
+
+    One write job computed in the database thread; writes that joined ``unit`` (the review
+    card the answer moves) go in the same job, kept or refused with the answer."""
+    log = await answer_log(db, answer, display_name)
+
+    def store(conn: sqlite3.Connection) -> None:
+        moved = conn.execute(
             "UPDATE practice_sessions SET answered = answered + 1 WHERE session_id = ? "
             "AND current = ? AND answered = ? AND ended_at IS NULL",
             (session.session_id, session.current, session.answered),
-        )
+        ).rowcount
         if not moved:
             raise SessionMoved
-        await log_answer(tx, answer)
-        await remember_member(tx, answer.guild_id, answer.user_id, display_name, answer.answered_at)
+        log.write(conn)
+
+    await db.write_computed_joined(unit or WriteUnit(), store)
+    log.committed(db)
 
 
 async def show_next(db: Database, session: SessionRow, now: float) -> None:

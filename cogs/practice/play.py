@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -213,15 +214,21 @@ class PracticePlay:
             points=0, answered_at=now,
         )  # fmt: skip
         name = getattr(interaction.user, "display_name", interaction.user.name)
+        # The listeners start first, so that the review card joins the answer's own write
+        # (as a daily answer's does): both are committed together, or neither.
+        with self.bot.db.joining() as unit:
+            self.bot.dispatch(
+                ITEM_ANSWERED,
+                ItemAnswered(session.guild_id, session.user_id, item, result, "practice", now,
+                             seconds),
+            )  # fmt: skip
         try:
-            await queries.record_answer(self.bot.db, session, logged, name)
+            await asyncio.sleep(0)  # one turn of the loop: the listeners reach their writes
+            await queries.record_answer(self.bot.db, session, logged, name, unit)
         except queries.SessionMoved:
             raise UserError("You already answered this question.") from None
-        self.bot.dispatch(
-            ITEM_ANSWERED,
-            ItemAnswered(session.guild_id, session.user_id, item, result, "practice", now,
-                         seconds),
-        )  # fmt: skip
+        finally:
+            unit.close()  # a write that joined after all was not written: its caller stops
         total = len(session.item_ids)
         embed = embeds.verdict_screen(
             item, result, reply, mode=session.mode, position=position, total=total,
