@@ -120,9 +120,8 @@ def _sweep(where: dict[str, list[int]], by_length: ByLength, near: Near) -> None
                     near.setdefault(bank_word, []).extend((p, edits) for p in positions)
 
 
-# The reply's words to sweep, shortest first, their lengths, and all of them between spaces
-# (see _cannot_be_near).
-Choices = tuple[list[str], list[int], str]
+# The reply's words to sweep, and all of them between spaces (see _cannot_be_near).
+Choices = tuple[list[str], str]
 
 
 class FuzzyIndex:
@@ -226,17 +225,13 @@ class FuzzyIndex:
         """
         if self._choices is None:
             text = self._text
-            # By length (a set's order is no order to keep): only the words within the
-            # budget's length difference are handed to rapidfuzz, a slice found by bisection.
-            words = sorted(text.token_set.union(text.words), key=len)
-            self._choices = (words, list(map(len, words)), f" {' '.join(words)} ")
-        words, lengths, spelled = self._choices
+            words = list(text.token_set.union(text.words))
+            self._choices = (words, f" {' '.join(words)} ")
+        words, spelled = self._choices
         if _cannot_be_near(query, budget, spelled):
             return []
-        size = len(query)
-        near = words[bisect_left(lengths, size - budget) : bisect_right(lengths, size + budget)]
         found: list[tuple[int, int]] = []
-        for other, edits in near_words(query, budget, near):
+        for other, edits in near_words(query, budget, words):
             found += ((position, edits) for position in self._where(other))
         return found
 
