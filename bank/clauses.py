@@ -25,8 +25,11 @@ def marked_clauses(translated: str, drop_articles: bool) -> list[str]:
             spaced = spaced.replace(gap, " \n ")
     if drop_articles:
         for gap in ARTICLE_GAPS:
-            while gap in spaced:  # again for "the the": replace() does not overlap
-                spaced = spaced.replace(gap, " ")
+            # A replace() that finds nothing returns its string after one scan: no test
+            # with "in" first. Again for "the the": replace() does not overlap.
+            cut = spaced.replace(gap, " ")
+            while len(cut) < len(spaced):
+                spaced, cut = cut, cut.replace(gap, " ")
     return spaced.split("\n")
 
 
