@@ -29,6 +29,7 @@ from itertools import chain, count, repeat
 from operator import sub
 from typing import cast
 
+from bank.clauses import CLAUSE_GAPS, ascii_clause_words, marked_clauses
 from bank.stems import FILLERS_BY_START, STEMS, filler_end, stem
 
 MAX_REPLY_CHARS = 4000  # longer replies are graded on their start (the issue's contract)
@@ -84,10 +85,8 @@ _ASCII_WORDS = str.maketrans(
         if not (char.isdigit() or "a" <= char <= "z" or char == _KEPT_DOT)
     }
 )
-_CLAUSE_GAPS = (" but ", " however ", " although ", " though ")
-_CLAUSE_WORDS = frozenset(gap.strip() for gap in _CLAUSE_GAPS)
+_CLAUSE_WORDS = frozenset(gap.strip() for gap in CLAUSE_GAPS)
 _NOT_ONE_CLAUSE = frozenset(_DIGITS + _KEPT_DOT)  # text with these takes the clause path
-_ARTICLE_GAPS = (" the ", " an ", " a ")
 _MIXED_WORD = re.compile(r"\d+(?:\x01\d+)*|[a-z]+")
 ARTICLES = frozenset({"a", "an", "the"})
 _NOWHERE: list[int] = []  # Text.where() of an absent token: shared, never mutated
@@ -250,6 +249,9 @@ def tokenize(folded: str, *, drop_articles: bool = True, strip_filler: bool = Fa
     one_clause = _one_ascii_clause(translated, drop_articles)
     if one_clause is not None:  # most replies: one clause of ASCII words, no digits
         return _one_clause_text(one_clause, strip_filler)
+    words, starts, soft = ascii_clause_words(translated, drop_articles)
+    if words:  # else articles alone, which the general path keeps
+        return _as_text(words, starts, soft, strip_filler)
     return _tokenize_clauses(folded, drop_articles, strip_filler, translated)
 
 
@@ -293,7 +295,7 @@ def _tokenize_clauses(
 def _as_text(words: list[str], starts: list[int], soft: list[int], strip_filler: bool) -> Text:
     """Stem the words and, for a reply, drop its leading filler."""
     cached = tuple(map(STEMS.get, words))  # the cache, at C speed; misses are filled below
-    if None in cached:
+    if not all(cached):  # faster than a test for None; an empty stem would only cost time
         cached = tuple(token or stem(word) for token, word in zip(cached, words, strict=True))
     tokens = cast(tuple[str, ...], cached)
     skip = filler_end(tokens) if strip_filler and tokens and tokens[0] in FILLERS_BY_START else 0
@@ -307,7 +309,7 @@ def _as_text(words: list[str], starts: list[int], soft: list[int], strip_filler:
 def _one_clause_text(words: list[str], strip_filler: bool) -> Text:
     """``_as_text`` for the words of a single clause: no clause starts to shift."""
     tokens = list(map(STEMS.get, words))
-    if None in tokens:
+    if not all(tokens):
         tokens = [token or stem(word) for token, word in zip(tokens, words, strict=True)]
     if strip_filler and tokens[0] in FILLERS_BY_START:
         skip = filler_end(cast(list[str], tokens))
@@ -349,8 +351,8 @@ def _ascii_clauses(folded: str, translated: str, *, drop_articles: bool) -> Clau
     """The same split as ``_unicode_clauses``, for ASCII text, with str methods only.
 
     ``translated`` is the text through ``_ASCII_WORDS`` when it has no digits (the caller
-    has it already), else empty. Clause breaks become " \n " and articles are cut out of the
-    string, so the only Python loop left is one split per clause.
+    has it already), else empty. Clause breaks are marked and articles cut out of the string
+    (bank.clauses), so the only Python loop left is one split per clause.
     """
     has_digit = not translated
     if has_digit:
@@ -360,20 +362,7 @@ def _ascii_clauses(folded: str, translated: str, *, drop_articles: bool) -> Clau
         if has_digit and "." in folded:
             folded = _keep_decimal_points(folded)
         translated = folded.translate(_ASCII_WORDS)
-    # One character per character keeps translate() on its fast path; the spaces around
-    # each break, which the article gaps below need, come from one replace().
-    spaced = f" {translated} ".replace("\n", " \n ")
-    if "\r" in spaced:  # a comma or new line: a break whose clause is marked
-        spaced = spaced.replace("\r", " \n\r ")
-    for gap in _CLAUSE_GAPS:
-        if gap in spaced:
-            spaced = spaced.replace(gap, " \n ")
-    if drop_articles:
-        for gap in _ARTICLE_GAPS:
-            cut = spaced.replace(gap, " ")
-            while len(cut) < len(spaced):  # again for "the the": replace() does not overlap
-                spaced, cut = cut, cut.replace(gap, " ")
-    chunks = spaced.split("\n")
+    chunks = marked_clauses(translated, drop_articles)  # breaks marked, articles cut out
     parts = list(map(str.split, chunks))
     commas = frozenset(n for n, part in enumerate(chunks) if part[:1] == "\r")
     if not has_digit:
