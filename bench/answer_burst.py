@@ -212,7 +212,7 @@ async def traced_round(
     return rate, replies, statements, before, pages / len(names)
 
 
-async def measure(members: int, repeats: int = 3) -> list[Row]:
+async def measure(members: int, repeats: int = 5) -> list[Row]:
     # As `quizbot run` does (bot/gcpolicy.py): this is what production runs.
     previous = gcpolicy.tune_for_serving()
     try:
