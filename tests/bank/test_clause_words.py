@@ -11,7 +11,8 @@ import itertools
 
 import pytest
 
-from bank.normalize import Text, _tokenize_clauses, prepare, tokenize
+from bank.normalize import _tokenize_clauses, prepare, tokenize
+from tests.bank.test_normalize_paths import fields
 
 SENTENCES = (
     "The forward process adds noise, step by step.",
@@ -28,10 +29,6 @@ SENTENCES = (
 PARAGRAPHS = [
     " ".join(order) for order in itertools.islice(itertools.permutations(SENTENCES, 4), 0, None, 97)
 ]
-
-
-def fields(text: Text) -> tuple[object, ...]:
-    return (text.tokens, text.words, text.starts, text.soft, text.joined, text.token_set)
 
 
 @pytest.mark.parametrize("paragraph", PARAGRAPHS)
